@@ -1,0 +1,1 @@
+"""The review programme: plans, questionnaires, assignments and reminders."""

@@ -1,0 +1,230 @@
+"""The catalog: standards, their ministries, drafting bodies and international counterparts."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from standards import dates
+from standards.numbers import search_key
+
+
+class Division(models.TextChoices):
+    A = "A", _("Civil engineering and architecture")
+    B = "B", _("Mechanical engineering")
+    C = "C", _("Electronic and electrical engineering")
+    D = "D", _("Automotive engineering")
+    E = "E", _("Railway engineering")
+    F = "F", _("Shipbuilding")
+    G = "G", _("Ferrous materials and metallurgy")
+    H = "H", _("Non-ferrous materials and metallurgy")
+    K = "K", _("Chemical engineering")
+    L = "L", _("Textile engineering")
+    M = "M", _("Mining")
+    P = "P", _("Pulp and paper")
+    Q = "Q", _("Management systems")
+    R = "R", _("Ceramics")
+    S = "S", _("Domestic wares")
+    T = "T", _("Medical equipment and safety appliances")
+    W = "W", _("Aircraft and aviation")
+    X = "X", _("Information processing")
+    Y = "Y", _("Services")
+    Z = "Z", _("Miscellaneous")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Degree(models.TextChoices):
+    """Degree of correspondence, after ISO/IEC Guide 21-1."""
+
+    IDT = "IDT", _("Identical (IDT)")
+    MOD = "MOD", _("Modified (MOD)")
+    NEQ = "NEQ", _("Not equivalent (NEQ)")
+
+
+class StrategicField(models.TextChoices):
+    """METI's pilot standardization fields and the government's strategic fields."""
+
+    QUANTUM = "quantum", _("Quantum")
+    HYDROGEN = "hydrogen", _("Hydrogen and ammonia")
+    BIOMANUFACTURING = "biomanufacturing", _("Bio-manufacturing")
+    DATA_LINKAGE = "data_linkage", _("Data-linkage infrastructure")
+    PEROVSKITE = "perovskite", _("Perovskite solar cells")
+    AI_SEMICONDUCTORS = "ai_semiconductors", _("AI and semiconductors")
+    SHIPBUILDING = "shipbuilding", _("Shipbuilding")
+    AEROSPACE = "aerospace", _("Aerospace")
+    CYBERSECURITY = "cybersecurity", _("Cybersecurity")
+    DISASTER_RESILIENCE = "disaster_resilience", _("Disaster prevention and resilience")
+    ENERGY_GX = "energy_gx", _("Energy and green transformation")
+    HEALTHCARE = "healthcare", _("Healthcare and pharmaceuticals")
+    CRITICAL_MINERALS = "critical_minerals", _("Critical minerals")
+
+
+class Ministry(models.Model):
+    """A competent minister (主務大臣) under the Industrial Standardization Act."""
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    aliases = models.CharField(
+        _("aliases"),
+        max_length=200,
+        blank=True,
+        help_text=_("Other spellings accepted on import, separated by semicolons."),
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Receives escalations of long-overdue surveys."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ("sort_order", "code")
+        verbose_name = _("competent ministry")
+        verbose_name_plural = _("competent ministries")
+
+    def __str__(self):
+        return self.name_ja
+
+    def spellings(self) -> list[str]:
+        extra = [alias.strip() for alias in self.aliases.split(";") if alias.strip()]
+        return [self.code, self.name_ja, self.name_en, *extra]
+
+
+class DraftingBody(models.Model):
+    """An organisation that drafts JIS (原案作成団体), usually an industry association."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("drafting body")
+        verbose_name_plural = _("drafting bodies")
+
+    def __str__(self):
+        return self.name
+
+
+class StandardQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Status.ACTIVE)
+
+    def for_listing(self):
+        return self.select_related("drafting_body").prefetch_related("ministries")
+
+
+class Standard(models.Model):
+    number = models.CharField(_("number"), max_length=40, unique=True, help_text="JIS B 8445")
+    division = models.CharField(
+        _("division"), max_length=1, choices=Division.choices, db_index=True
+    )
+    title_ja = models.CharField(_("title (Japanese)"), max_length=500)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    established_on = models.DateField(_("established"), null=True, blank=True)
+    revised_on = models.DateField(_("last revised"), null=True, blank=True)
+    confirmed_on = models.DateField(_("last confirmed"), null=True, blank=True)
+    ministries = models.ManyToManyField(
+        Ministry, verbose_name=_("competent ministers"), related_name="standards", blank=True
+    )
+    drafting_body = models.ForeignKey(
+        DraftingBody,
+        verbose_name=_("drafting body"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="standards",
+    )
+    ics_codes = models.JSONField(_("ICS codes"), default=list, blank=True)
+    fast_track = models.BooleanField(_("fast-track"), default=False, db_index=True)
+    strategic_fields = models.JSONField(_("strategic fields"), default=list, blank=True)
+    review_due_on = models.DateField(_("review due"), null=True, blank=True, editable=False)
+    review_due_fy = models.PositiveSmallIntegerField(
+        _("review due fiscal year"), null=True, blank=True, editable=False, db_index=True
+    )
+    is_generated = models.BooleanField(
+        _("generated"),
+        default=False,
+        help_text=_("Made up for the demo catalog, not a real standard."),
+    )
+    source_url = models.CharField(_("source"), max_length=500, blank=True)
+    search_text = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = StandardQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[ministries], excluded_fields=["search_text", "updated_at"]
+    )
+
+    class Meta:
+        ordering = ("division", "number")
+        verbose_name = _("standard")
+        verbose_name_plural = _("standards")
+        indexes = [models.Index(fields=["division", "number"], name="standard_division_number")]
+
+    def __str__(self):
+        return f"{self.number} {self.title_ja}"
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("standards:detail", args=[self.pk])
+
+    def refresh_derived_fields(self) -> None:
+        """Recompute what is derived from this row's own fields (also called before bulk writes)."""
+        self.division = self.number.split()[1] if self.number.count(" ") >= 2 else self.division
+        self.review_due_on = dates.review_due_on(
+            self.established_on, self.revised_on, self.confirmed_on
+        )
+        self.review_due_fy = dates.fiscal_year(self.review_due_on) if self.review_due_on else None
+        self.search_text = search_key(f"{self.number} {self.title_ja} {self.title_en}")
+
+    @property
+    def last_action_on(self):
+        known = [d for d in (self.established_on, self.revised_on, self.confirmed_on) if d]
+        return max(known) if known else None
+
+    @property
+    def review_due_fy_label(self) -> str:
+        return dates.fiscal_year_label(self.review_due_fy) if self.review_due_fy else ""
+
+    def strategic_field_labels(self) -> list[str]:
+        labels = dict(StrategicField.choices)
+        return [str(labels.get(code, code)) for code in self.strategic_fields]
+
+
+class InternationalCorrespondence(models.Model):
+    """An ISO/IEC document this JIS corresponds to, with the degree of correspondence."""
+
+    standard = models.ForeignKey(
+        Standard,
+        on_delete=models.CASCADE,
+        related_name="correspondences",
+        verbose_name=_("standard"),
+    )
+    designation = models.CharField(_("international standard"), max_length=120)
+    degree = models.CharField(_("degree"), max_length=3, choices=Degree.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("standard", "designation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standard", "designation"], name="correspondence_unique"
+            )
+        ]
+        verbose_name = _("international correspondence")
+        verbose_name_plural = _("international correspondences")
+
+    def __str__(self):
+        return f"{self.designation} ({self.degree})" if self.degree else self.designation

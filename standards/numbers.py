@@ -1,0 +1,91 @@
+"""JIS numbers: the one place that parses, validates and formats them (no ORM)."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+DIVISIONS = "ABCDEFGHKLMPQRSTWXYZ"
+
+# Dashes seen in real spreadsheets, all meaning the hyphen of a part number.
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ー－"), "-")
+
+_PATTERN = re.compile(
+    r"""
+    ^(?:JIS)?\s*
+    (?P<division>[A-Z])\s*
+    (?P<base>\d{4,5})
+    (?P<parts>(?:\s*-\s*\d{1,3})*)
+    (?:\s*:\s*(?P<year>\d{4}))?
+    (?:\s*/\s*(?:追補|AMD\.?|AMENDMENT)\s*(?P<amendment>\d{1,2}))?
+    $""",
+    re.VERBOSE,
+)
+
+
+class InvalidJisNumber(ValueError):
+    """The text is not a JIS number; the message quotes it."""
+
+
+@dataclass(frozen=True, slots=True)
+class JisNumber:
+    division: str
+    number: str  # "8445", "0208", "61000-4-2": leading zeros kept
+    year: int | None = None
+    amendment: int | None = None
+
+    @property
+    def canonical(self) -> str:
+        """The number that identifies the standard across editions: "JIS B 8445"."""
+        return f"JIS {self.division} {self.number}"
+
+    @property
+    def full(self) -> str:
+        """The edition as written: "JIS A 5308:2011/追補1"."""
+        text = self.canonical
+        if self.year:
+            text += f":{self.year}"
+        if self.amendment:
+            text += f"/追補{self.amendment}"
+        return text
+
+    def __str__(self) -> str:
+        return self.full
+
+
+def normalize_width(text: str) -> str:
+    """Full-width letters, digits and punctuation to ASCII; ideographic spaces to spaces."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def parse_jis_number(text: str) -> JisNumber:
+    """Parse any common spelling of a JIS number, or raise InvalidJisNumber quoting the input."""
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidJisNumber(f"「{text}」 is not a JIS number: it is empty.")
+    cleaned = normalize_width(text).translate(_DASHES).strip().upper()
+    # 追補 is uppercased unchanged; collapse runs of spaces so "JIS  B  8445" is fine.
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    match = _PATTERN.match(cleaned)
+    if not match:
+        raise InvalidJisNumber(
+            f"「{text}」 is not a JIS number; expected a form such as "
+            "JIS B 8445, JIS B 8445:2016, JIS C 61000-4-2 or JIS A 5308:2011/追補1."
+        )
+    division = match["division"]
+    if division not in DIVISIONS:
+        raise InvalidJisNumber(
+            f"「{text}」 has division {division}, which does not exist; "
+            f"divisions are {', '.join(DIVISIONS)}."
+        )
+    parts = re.sub(r"\s+", "", match["parts"] or "")
+    year = int(match["year"]) if match["year"] else None
+    if year is not None and not 1949 <= year <= 2100:
+        raise InvalidJisNumber(f"「{text}」 has year {year}; JIS years start in 1949.")
+    amendment = int(match["amendment"]) if match["amendment"] else None
+    if amendment == 0:
+        raise InvalidJisNumber(f"「{text}」 has amendment 0; amendments are numbered from 1.")
+    return JisNumber(division, match["base"] + parts, year, amendment)
+
+
+def search_key(text: str) -> str:
+    """A form for width-, case- and space-insensitive matching: "ＪＩＳ　Ｂ　８４４５" → "jisb8445"."""
+    return re.sub(r"\s+", "", normalize_width(text).translate(_DASHES).casefold())

@@ -1,0 +1,243 @@
+"""Writes to the catalog. Each function is one transaction and records history, bulk writes included."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from standards.importing import StandardRecord
+from standards.models import DraftingBody, InternationalCorrespondence, Standard
+
+# Fields an import sets on the standard row itself; relations are handled separately.
+IMPORTED_FIELDS = (
+    "title_ja",
+    "title_en",
+    "status",
+    "established_on",
+    "revised_on",
+    "confirmed_on",
+    "drafting_body_id",
+    "ics_codes",
+    "fast_track",
+    "strategic_fields",
+    "is_generated",
+    "source_url",
+)
+DERIVED_FIELDS = ("division", "review_due_on", "review_due_fy", "search_text")
+# Large enough to amortise round trips, small enough to stay under SQLite's variable limit.
+BATCH_SIZE = 1000
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+        }
+
+
+@transaction.atomic
+def standards_import(
+    *, records: list[StandardRecord], by=None, reason: str = "import"
+) -> ImportResult:
+    """Create or update (by number) one standard per record, with history for every change."""
+    now = timezone.now()
+    body_ids = _drafting_body_ids({r.drafting_body for r in records if r.drafting_body})
+    existing = {s.number: s for s in Standard.objects.all()}
+    ministry_links = _current_links()
+    correspondences = _current_correspondences()
+
+    result, to_create, to_update = ImportResult(), [], []
+    for record in records:
+        values = _row_values(record, body_ids)
+        standard = existing.get(record.number)
+        if standard is None:
+            standard = Standard(number=record.number, **values)
+            standard.refresh_derived_fields()
+            to_create.append((standard, record))
+            result.created.append(record.number)
+            continue
+        changed = _apply(standard, values)
+        if changed or ministry_links.get(standard.pk, set()) != set(record.ministry_codes):
+            to_update.append((standard, record))
+            result.updated.append(record.number)
+        elif correspondences.get(standard.pk, {}) != dict(record.international):
+            result.updated.append(record.number)
+        else:
+            result.unchanged += 1
+
+    created = Standard.objects.bulk_create([s for s, _ in to_create], batch_size=BATCH_SIZE)
+    history_rows = (
+        Standard.history.bulk_history_create(
+            created,
+            batch_size=BATCH_SIZE,
+            default_user=by,
+            default_change_reason=reason,
+            default_date=now,
+        )
+        or []
+    )
+    if to_update:
+        updated = [s for s, _ in to_update]
+        for standard in updated:
+            standard.updated_at = now
+        Standard.objects.bulk_update(
+            updated, [*IMPORTED_FIELDS, *DERIVED_FIELDS, "updated_at"], batch_size=BATCH_SIZE
+        )
+        history_rows += Standard.history.bulk_history_create(
+            updated,
+            batch_size=BATCH_SIZE,
+            update=True,
+            default_user=by,
+            default_change_reason=reason,
+            default_date=now,
+        )
+    _sync_ministries(to_create + to_update, ministry_links, history_rows)
+    ids = {s.number: s.pk for s in [*existing.values(), *created]}
+    _sync_correspondences(records, ids, correspondences, by=by, reason=reason, now=now)
+    return result
+
+
+def _drafting_body_ids(names: set[str]) -> dict[str, int]:
+    known = dict(DraftingBody.objects.filter(name__in=names).values_list("name", "id"))
+    missing = [DraftingBody(name=name) for name in sorted(names - known.keys())]
+    for body in DraftingBody.objects.bulk_create(missing, batch_size=BATCH_SIZE):
+        known[body.name] = body.id
+    return known
+
+
+def _row_values(record: StandardRecord, body_ids: dict[str, int]) -> dict:
+    return {
+        "title_ja": record.title_ja,
+        "title_en": record.title_en,
+        "status": record.status,
+        "established_on": record.established_on,
+        "revised_on": record.revised_on,
+        "confirmed_on": record.confirmed_on,
+        "drafting_body_id": body_ids.get(record.drafting_body),
+        "ics_codes": record.ics_codes,
+        "fast_track": record.fast_track,
+        "strategic_fields": record.strategic_fields,
+        "is_generated": record.is_generated,
+        "source_url": record.source_url,
+    }
+
+
+def _apply(standard: Standard, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(standard, name) != value:
+            setattr(standard, name, value)
+            changed = True
+    if changed:
+        standard.refresh_derived_fields()
+    return changed
+
+
+def _current_links() -> dict[int, set[str]]:
+    links: dict[int, set[str]] = {}
+    for standard_id, ministry_id in Standard.ministries.through.objects.values_list(
+        "standard_id", "ministry_id"
+    ):
+        links.setdefault(standard_id, set()).add(ministry_id)
+    return links
+
+
+def _current_correspondences() -> dict[int, dict[str, str]]:
+    current: dict[int, dict[str, str]] = {}
+    rows = InternationalCorrespondence.objects.values_list("standard_id", "designation", "degree")
+    for standard_id, designation, degree in rows:
+        current.setdefault(standard_id, {})[designation] = degree
+    return current
+
+
+def _sync_ministries(pairs, links: dict[int, set[str]], history_rows) -> None:
+    """Replace changed ministry sets, then snapshot each new history row's ministries."""
+    through = Standard.ministries.through
+    stale = [s.pk for s, r in pairs if links.get(s.pk, set()) - set(r.ministry_codes)]
+    if stale:
+        through.objects.filter(standard_id__in=stale).delete()
+    wanted = {s.pk: set(r.ministry_codes) for s, r in pairs}
+    kept = {pk: (links.get(pk, set()) if pk not in stale else set()) for pk in wanted}
+    new_links = [
+        through(standard_id=pk, ministry_id=code)
+        for pk, codes in wanted.items()
+        for code in sorted(codes - kept[pk])
+    ]
+    through.objects.bulk_create(new_links, batch_size=BATCH_SIZE)
+    _snapshot_ministries(history_rows, wanted)
+
+
+def _snapshot_ministries(history_rows, wanted: dict[int, set[str]]) -> None:
+    if not history_rows:
+        return
+    through = Standard.ministries.through
+    link_ids = {
+        (standard_id, ministry_id): pk
+        for pk, standard_id, ministry_id in through.objects.filter(
+            standard_id__in=list(wanted)
+        ).values_list("id", "standard_id", "ministry_id")
+    }
+    m2m_history = Standard.history.model.ministries.model
+    snapshot = [
+        m2m_history(history=row, id=link_ids[(row.id, code)], standard_id=row.id, ministry_id=code)
+        for row in history_rows
+        for code in sorted(wanted.get(row.id, ()))
+    ]
+    m2m_history.objects.bulk_create(snapshot, batch_size=BATCH_SIZE)
+
+
+def _sync_correspondences(records, ids: dict[str, int], current, *, by, reason, now) -> None:
+    removed, added = [], []
+    for record in records:
+        pk = ids[record.number]
+        have, want = current.get(pk, {}), dict(record.international)
+        removed += [(pk, d) for d, g in have.items() if want.get(d) != g]
+        added += [
+            InternationalCorrespondence(standard_id=pk, designation=d, degree=g)
+            for d, g in want.items()
+            if have.get(d) != g
+        ]
+    for pk, designation in removed:
+        # Row by row so each deletion is recorded in the history; imports rarely remove any.
+        for row in InternationalCorrespondence.objects.filter(
+            standard_id=pk, designation=designation
+        ):
+            row._change_reason = reason
+            row._history_user = by
+            row.delete()
+    bulk_create_with_history(
+        added,
+        InternationalCorrespondence,
+        batch_size=BATCH_SIZE,
+        default_user=by,
+        default_change_reason=reason,
+        default_date=now,
+    )
+
+
+def standard_history(*, standard: Standard) -> list[dict]:
+    """The standard's change history, newest first, each entry with the fields that changed."""
+    records = list(
+        standard.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older, foreign_keys_are_objs=False)
+            changes = [(c.field, c.old, c.new) for c in delta.changes]
+        entries.append({"record": newer, "changes": changes})
+    return entries
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,93 @@
+"""Standing users (one per role plus an outsider), API clients, and the real-service guard.
+
+Tests marked `postgres` or `redis` skip on a machine without those services, except when
+JISREVIEW_REQUIRE_SERVICES is set (as in CI): there a missing service fails the test.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+
+REQUIRE_SERVICES = bool(os.environ.get("JISREVIEW_REQUIRE_SERVICES"))
+
+
+def _unavailable(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (JISREVIEW_REQUIRE_SERVICES is set, so this may not skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _real_services(request):
+    if request.node.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        _unavailable("needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if request.node.get_closest_marker("redis") and not settings.CELERY_BROKER_URL.startswith(
+        "redis://"
+    ):
+        _unavailable("needs Redis: set CELERY_BROKER_URL=redis://…")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_SERVICES and report.skipped and call.when in ("setup", "call"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every service is available: {report.longrepr}"
+
+
+def _user(django_user_model, username: str, role: str | None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username, password="pw-" + username, **extra
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def coordinator(db, django_user_model):
+    return _user(django_user_model, "coord", Role.COORDINATOR)
+
+
+@pytest.fixture
+def reviewer(db, django_user_model):
+    return _user(django_user_model, "rev", Role.REVIEWER, ministry_id="METI")
+
+
+@pytest.fixture
+def other_reviewer(db, django_user_model):
+    return _user(django_user_model, "rev2", Role.REVIEWER, ministry_id="MLIT")
+
+
+@pytest.fixture
+def ministry_viewer(db, django_user_model):
+    return _user(django_user_model, "meti-viewer", Role.MINISTRY_VIEWER, ministry_id="METI")
+
+
+@pytest.fixture
+def outsider(db, django_user_model):
+    return _user(django_user_model, "outsider", None)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def token_client(db):
+    def make(user):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        return client
+
+    return make
