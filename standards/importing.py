@@ -26,6 +26,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 _LIST_SEPARATORS = re.compile(r"[;；、,，]")
 _ICS = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
+_ICS_AS_NUMBER = re.compile(r"^\d{2}\.\d{1,2}$")
 _INTERNATIONAL = re.compile(
     r"^(?P<designation>[A-Z][A-Z/]*(?:\s+(?:GUIDE|TR|TS|PAS))?\s*\d[\w\-:./]*)"
     r"(?:\s*[(（]?\s*(?P<degree>IDT|MOD|NEQ)\s*[)）]?)?$"
@@ -126,11 +127,7 @@ def read_catalog(
     progress=None,
 ) -> CatalogReport:
     """Read and validate a whole file. `ministries` maps search_key(spelling) → ministry code."""
-    if len(data) > max_bytes:
-        raise CatalogFileError(
-            _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-            % {"size": len(data) / 1_048_576, "limit": max_bytes / 1_048_576}
-        )
+    check_size(len(data), max_bytes)
     rows = _table_rows(data, filename, max_rows)
     _header_line, header = next(rows, (0, None))
     if header is None or not any(cell.strip() for cell in header if isinstance(cell, str)):
@@ -163,6 +160,15 @@ def read_catalog(
     if not records and not errors:
         raise CatalogFileError(_("The file has a header but no rows."))
     return CatalogReport(records, errors, [c.field for c in columns.values()])
+
+
+def check_size(size: int, max_bytes: int) -> None:
+    """Refuse a file before reading it when its size is known (uploads, files on disk)."""
+    if size > max_bytes:
+        raise CatalogFileError(
+            _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
+            % {"size": size / 1_048_576, "limit": max_bytes / 1_048_576}
+        )
 
 
 def _blank(cell) -> bool:
@@ -302,6 +308,12 @@ def _xlsx_rows(data: bytes, max_rows: int) -> Iterator[tuple[int, list]]:
                     _("The file has more than %(max)d rows.") % {"max": max_rows}
                 )
             yield index, [_xlsx_cell(value) for value in row]
+    except CatalogFileError:
+        raise
+    except Exception as exc:  # malformed or hostile XML inside the workbook
+        raise CatalogFileError(
+            _("The file is not a readable XLSX workbook (%(error)s).") % {"error": exc}
+        ) from None
     finally:
         workbook.close()
 
@@ -448,6 +460,8 @@ class _RowParser:
     def _ics(self, value) -> list[str]:
         codes = []
         for code in self._split(value):
+            if _ICS_AS_NUMBER.match(code):  # Excel stores 13.110 as the number 13.11
+                code = code.split(".")[0] + "." + code.split(".")[1].ljust(3, "0")
             if not _ICS.match(code):
                 self._error("ics", code, _("not an ICS code such as 13.110 or 43.040.10"))
             elif code not in codes:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from standards import selectors, services
-from standards.importing import CatalogFileError, read_catalog
+from standards.importing import CatalogFileError, check_size, read_catalog
 
 
 class Command(BaseCommand):
@@ -60,9 +60,10 @@ class Command(BaseCommand):
     def _read(self, path: Path, progress):
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
-        with path.open("rb") as handle:
-            data = handle.read(settings.IMPORT_MAX_BYTES + 1)
         try:
+            check_size(path.stat().st_size, settings.IMPORT_MAX_BYTES)
+            with path.open("rb") as handle:
+                data = handle.read(settings.IMPORT_MAX_BYTES + 1)
             return read_catalog(
                 data,
                 filename=path.name,
