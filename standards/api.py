@@ -1,11 +1,10 @@
 """The catalog API: thin adapters over selectors and services."""
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
 from accounts.roles import is_coordinator
-from standards import selectors
+from standards import selectors, services
 from standards.filters import ORDERING_FIELDS, StandardFilter
 from standards.models import Degree, InternationalCorrespondence, Ministry, Standard, StrategicField
 from standards.numbers import InvalidJisNumber, parse_jis_number
@@ -92,30 +91,21 @@ class StandardSerializer(serializers.ModelSerializer):
         except InvalidJisNumber as exc:
             raise serializers.ValidationError(str(exc)) from None
 
-    @transaction.atomic
     def create(self, validated_data):
-        correspondences = validated_data.pop("correspondences", [])
-        ministries = validated_data.pop("ministries", [])
-        standard = Standard.objects.create(**validated_data)
-        standard.ministries.set(ministries)
-        for item in correspondences:
-            standard.correspondences.create(**item)
-        return standard
+        return self._save(Standard(), validated_data)
 
-    @transaction.atomic
     def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+    def _save(self, standard, validated_data):
         correspondences = validated_data.pop("correspondences", None)
         ministries = validated_data.pop("ministries", None)
         for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.save()
-        if ministries is not None:
-            instance.ministries.set(ministries)
-        if correspondences is not None:
-            instance.correspondences.all().delete()
-            for item in correspondences:
-                instance.correspondences.create(**item)
-        return instance
+            setattr(standard, name, value)
+        user = self.context["request"].user
+        return services.standard_save(
+            standard=standard, by=user, ministries=ministries, correspondences=correspondences, reason="API"
+        )
 
 
 @extend_schema_view(

@@ -241,3 +241,37 @@ def standard_history(*, standard: Standard) -> list[dict]:
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+@transaction.atomic
+def standard_save(
+    *,
+    standard: Standard,
+    by=None,
+    ministries=None,
+    correspondences: list[dict] | None = None,
+    reason: str = "",
+) -> Standard:
+    """Create or update one standard with its relations; each change lands in the history."""
+    standard._history_user = by
+    standard._change_reason = reason
+    standard.save()
+    if ministries is not None:
+        standard.ministries.set(ministries)
+    if correspondences is not None:
+        _replace_correspondences(standard, correspondences, by=by, reason=reason)
+    return standard
+
+
+def _replace_correspondences(standard: Standard, items: list[dict], *, by, reason: str) -> None:
+    want = {item["designation"]: item.get("degree", "") for item in items}
+    for row in standard.correspondences.all():
+        if want.get(row.designation) == row.degree:
+            del want[row.designation]
+            continue
+        row._history_user, row._change_reason = by, reason
+        row.delete()
+    for designation, degree in want.items():
+        row = InternationalCorrespondence(standard=standard, designation=designation, degree=degree)
+        row._history_user, row._change_reason = by, reason
+        row.save()

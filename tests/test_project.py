@@ -1,0 +1,153 @@
+"""Project wiring: configuration from the environment, the health check, the schema."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from kombu import Connection
+
+from jisreview.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_import(**env) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with exactly these variables set."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_", "CACHE_URL"))
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.TIME_ZONE)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "jisreview.settings",
+            "JISREVIEW_VAR_DIR": "/tmp/jisreview-settings-test",
+            **env,
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "jis.example.jp",
+    "EMAIL_HOST": "smtp.example.jp",
+}
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "DJANGO_SECRET_KEY is not set"),
+        ({**PRODUCTION, "DJANGO_SECRET_KEY": "short"}, "shorter than 32"),
+        ({**PRODUCTION, "DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
+        ({**PRODUCTION, "DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS is empty"),
+        (
+            {**PRODUCTION, "DATABASE_URL": "nonsense://x"},
+            "DATABASE_URL is not a valid database URL",
+        ),
+        (
+            {**PRODUCTION, "CELERY_BROKER_URL": "amqp://guest@localhost//"},
+            "CELERY_BROKER_URL='amqp://guest@localhost//' is not supported",
+        ),
+        ({**PRODUCTION, "EMAIL_PORT": "smtp"}, "EMAIL_PORT='smtp' is not an integer"),
+        ({**PRODUCTION, "EMAIL_HOST": ""}, "EMAIL_HOST is not set"),
+        ({**PRODUCTION, "CACHE_URL": "memcached://x"}, "CACHE_URL='memcached://x' must be"),
+    ],
+)
+def test_bad_configuration_fails_at_start_with_a_message(env, message):
+    result = settings_import(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_good_production_configuration_starts():
+    result = settings_import(**PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Asia/Tokyo"
+
+
+def test_development_defaults_need_nothing():
+    result = settings_import(DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_healthz_ok_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.content
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_names_an_unreachable_broker(client, monkeypatch):
+    # Nothing listens on port 1.
+    monkeypatch.setattr(celery_app, "connection_for_write", lambda: Connection("redis://127.0.0.1:1/0"))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["database"] == "ok" and body["broker"] != "ok" and body["status"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_healthz_names_an_unreachable_database(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise connection.Database.OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] != "ok"
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_healthz_uses_the_real_redis_broker(client):
+    assert celery_app.conf.broker_url.startswith("redis://")
+    assert client.get("/healthz").json()["broker"] == "ok"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_runs_on_postgresql():
+    assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_schema_requires_login_and_validates(client, api_client, reviewer):
+    assert api_client.get("/api/schema/").status_code in (401, 403)
+    client.force_login(reviewer)
+    assert client.get("/api/schema/?format=json").status_code == 200
+
+
+def test_schema_generates_without_warnings():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "spectacular",
+            "--validate",
+            "--fail-on-warn",
+            "--format",
+            "openapi-json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DJANGO_DEBUG": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "/api/standards/" in json.loads(result.stdout)["paths"]
