@@ -104,7 +104,11 @@ class StandardSerializer(serializers.ModelSerializer):
             setattr(standard, name, value)
         user = self.context["request"].user
         return services.standard_save(
-            standard=standard, by=user, ministries=ministries, correspondences=correspondences, reason="API"
+            standard=standard,
+            by=user,
+            ministries=ministries,
+            correspondences=correspondences,
+            reason="API",
         )
 
 

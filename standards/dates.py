@@ -3,6 +3,8 @@
 import datetime as dt
 import re
 
+from django.utils.translation import gettext as _
+
 from standards.numbers import normalize_width
 
 # (era name, romanised initial, first day). Eras end the day before the next one starts.
@@ -35,23 +37,32 @@ def parse_date(text: str | dt.date | dt.datetime) -> dt.date:
     if match := _ERA.match(cleaned):
         return _era_date(text, match[1], match[2], int(match[3]), int(match[4]))
     raise InvalidDate(
-        f"「{text}」 is not a date; write it as 2016-03-22, 2016/3/22 or 平成28年3月22日."
+        _("「%(text)s」 is not a date; write it as 2016-03-22, 2016/3/22 or 平成28年3月22日.")
+        % {"text": text}
     )
 
 
 def _era_date(text, era_name: str, era_year: str, month: int, day: int) -> dt.date:
-    index = next(i for i, (name, initial, _) in enumerate(ERAS) if era_name in (name, initial))
-    name, _, first_day = ERAS[index]
+    index = next(i for i, (name, initial, _start) in enumerate(ERAS) if era_name in (name, initial))
+    name, _initial, first_day = ERAS[index]
     year_in_era = 1 if era_year == "元" else int(era_year)
     if year_in_era < 1:
-        raise InvalidDate(f"「{text}」: {name} starts at 元年 (year 1).")
+        raise InvalidDate(
+            _("「%(text)s」: %(era)s starts at 元年 (year 1).") % {"text": text, "era": name}
+        )
     value = _make_date(text, first_day.year + year_in_era - 1, month, day)
     if value < first_day:
-        raise InvalidDate(f"「{text}」 is before {name} began on {first_day.isoformat()}.")
+        raise InvalidDate(
+            _("「%(text)s」 is before %(era)s began on %(day)s.")
+            % {"text": text, "era": name, "day": first_day.isoformat()}
+        )
     if index > 0:
         era_end = ERAS[index - 1][2] - dt.timedelta(days=1)
         if value > era_end:
-            raise InvalidDate(f"「{text}」 is after {name} ended on {era_end.isoformat()}.")
+            raise InvalidDate(
+                _("「%(text)s」 is after %(era)s ended on %(day)s.")
+                % {"text": text, "era": name, "day": era_end.isoformat()}
+            )
     return value
 
 
@@ -60,7 +71,8 @@ def _make_date(text, year: int, month: int, day: int) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise InvalidDate(
-            f"「{text}」 is not a real calendar date ({year}-{month:02}-{day:02})."
+            _("「%(text)s」 is not a real calendar date (%(day)s).")
+            % {"text": text, "day": f"{year}-{month:02}-{day:02}"}
         ) from None
 
 

@@ -4,6 +4,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 DIVISIONS = "ABCDEFGHKLMPQRSTWXYZ"
 
 # Dashes seen in real spreadsheets, all meaning the hyphen of a part number.
@@ -60,29 +62,39 @@ def normalize_width(text: str) -> str:
 def parse_jis_number(text: str) -> JisNumber:
     """Parse any common spelling of a JIS number, or raise InvalidJisNumber quoting the input."""
     if not isinstance(text, str) or not text.strip():
-        raise InvalidJisNumber(f"「{text}」 is not a JIS number: it is empty.")
+        raise InvalidJisNumber(_("「%(text)s」 is not a JIS number: it is empty.") % {"text": text})
     cleaned = normalize_width(text).translate(_DASHES).strip().upper()
     # 追補 is uppercased unchanged; collapse runs of spaces so "JIS  B  8445" is fine.
     cleaned = re.sub(r"\s+", " ", cleaned)
     match = _PATTERN.match(cleaned)
     if not match:
         raise InvalidJisNumber(
-            f"「{text}」 is not a JIS number; expected a form such as "
-            "JIS B 8445, JIS B 8445:2016, JIS C 61000-4-2 or JIS A 5308:2011/追補1."
+            _(
+                "「%(text)s」 is not a JIS number; expected a form such as "
+                "JIS B 8445, JIS B 8445:2016, JIS C 61000-4-2 or JIS A 5308:2011/追補1."
+            )
+            % {"text": text}
         )
     division = match["division"]
     if division not in DIVISIONS:
         raise InvalidJisNumber(
-            f"「{text}」 has division {division}, which does not exist; "
-            f"divisions are {', '.join(DIVISIONS)}."
+            _(
+                "「%(text)s」 has division %(division)s, which does not exist; divisions are %(all)s."
+            )
+            % {"text": text, "division": division, "all": ", ".join(DIVISIONS)}
         )
     parts = re.sub(r"\s+", "", match["parts"] or "")
     year = int(match["year"]) if match["year"] else None
     if year is not None and not 1949 <= year <= 2100:
-        raise InvalidJisNumber(f"「{text}」 has year {year}; JIS years start in 1949.")
+        raise InvalidJisNumber(
+            _("「%(text)s」 has year %(year)d; JIS years start in 1949.")
+            % {"text": text, "year": year}
+        )
     amendment = int(match["amendment"]) if match["amendment"] else None
     if amendment == 0:
-        raise InvalidJisNumber(f"「{text}」 has amendment 0; amendments are numbered from 1.")
+        raise InvalidJisNumber(
+            _("「%(text)s」 has amendment 0; amendments are numbered from 1.") % {"text": text}
+        )
     return JisNumber(division, match["base"] + parts, year, amendment)
 
 

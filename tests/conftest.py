@@ -9,6 +9,7 @@ import os
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -91,3 +92,14 @@ def token_client(db):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(request):
+    """Assert on the English source messages unless a test asks for Japanese (@pytest.mark.japanese)."""
+    if request.node.get_closest_marker("japanese"):
+        with translation.override("ja"):
+            yield
+    else:
+        with translation.override("en"):
+            yield

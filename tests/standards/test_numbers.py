@@ -84,3 +84,10 @@ def test_rejects_anything_else_quoting_the_input(text, reason):
 )
 def test_search_key_ignores_width_case_and_spaces(text, key):
     assert search_key(text) == key
+
+
+@pytest.mark.japanese
+def test_messages_are_japanese_by_default():
+    with pytest.raises(InvalidJisNumber) as excinfo:
+        parse_jis_number("ISO 9001")
+    assert str(excinfo.value).startswith("「ISO 9001」は JIS 規格番号ではありません")
