@@ -37,7 +37,8 @@ RUN env DJANGO_DEBUG=0 \
     && mkdir -p /app/var \
     && chown jisreview:jisreview /app/var
 
-USER jisreview
+# Numeric, so that a runtime can verify it is not root (e.g. Kubernetes runAsNonRoot).
+USER 10001:10001
 
 EXPOSE 8000
 

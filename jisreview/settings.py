@@ -28,6 +28,8 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"
 elif not DEBUG and len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY is shorter than 32 characters.")
+elif not DEBUG and "change-me" in SECRET_KEY:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY is still the placeholder from .env.example.")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:

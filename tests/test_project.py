@@ -52,6 +52,7 @@ PRODUCTION = {
     [
         ({}, "DJANGO_SECRET_KEY is not set"),
         ({**PRODUCTION, "DJANGO_SECRET_KEY": "short"}, "shorter than 32"),
+        ({**PRODUCTION, "DJANGO_SECRET_KEY": "change-me-to-a-long-random-string"}, "placeholder"),
         ({**PRODUCTION, "DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG='maybe' is not a boolean"),
         ({**PRODUCTION, "DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS is empty"),
         (
@@ -94,7 +95,9 @@ def test_healthz_ok_without_login(client):
 @pytest.mark.django_db
 def test_healthz_names_an_unreachable_broker(client, monkeypatch):
     # Nothing listens on port 1.
-    monkeypatch.setattr(celery_app, "connection_for_write", lambda: Connection("redis://127.0.0.1:1/0"))
+    monkeypatch.setattr(
+        celery_app, "connection_for_write", lambda: Connection("redis://127.0.0.1:1/0")
+    )
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
