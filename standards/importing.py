@@ -28,7 +28,8 @@ _LIST_SEPARATORS = re.compile(r"[;；、,，]")
 _ICS = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
 _ICS_AS_NUMBER = re.compile(r"^\d{2}\.\d{1,2}$")
 _INTERNATIONAL = re.compile(
-    r"^(?P<designation>[A-Z][A-Z/]*(?:\s+(?:GUIDE|TR|TS|PAS))?\s*\d[\w\-:./]*)"
+    r"^(?P<designation>[A-Z][A-Z/]*(?:\s+(?:GUIDE|TR|TS|PAS))?\s*\d[\w\-:./]*"
+    r"(?:\s*[/+]\s*AMD\.?\s*\d+(?::\d{4})?)*)"
     r"(?:\s*[(（]?\s*(?P<degree>IDT|MOD|NEQ)\s*[)）]?)?$"
 )
 

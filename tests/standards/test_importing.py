@@ -316,3 +316,27 @@ def test_xlsx_entity_expansion_is_refused(tmp_path):
             archive.writestr(item, content)
     message = import_error(tmp_path, buffer.getvalue(), "entities.xlsx")
     assert "not a readable XLSX" in message
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("ISO 13482:2014 (IDT)", [("ISO 13482:2014", "IDT")]),
+        ("ISO 13482:2014（ＩＤＴ）", [("ISO 13482:2014", "IDT")]),
+        ("iso 9001:2015 mod", [("ISO 9001:2015", "MOD")]),
+        ("ISO 4068:1978; ISO 7519:1991", [("ISO 4068:1978", ""), ("ISO 7519:1991", "")]),
+        (
+            "IEC 61000-4-2:2008 (IDT)、ISO/IEC Guide 51:2014 (NEQ)",
+            [("IEC 61000-4-2:2008", "IDT"), ("ISO/IEC GUIDE 51:2014", "NEQ")],
+        ),
+        ("ISO 15223-1:2021/Amd 1:2023 (IDT)", [("ISO 15223-1:2021/AMD 1:2023", "IDT")]),
+        ("ISO 17100:2015+Amd 1:2017 (IDT)", [("ISO 17100:2015+AMD 1:2017", "IDT")]),
+    ],
+)
+def test_international_correspondence_cells(cell, expected):
+    from standards.importing import _RowParser
+
+    parser = _RowParser(ministries={}, today=dt.date(2026, 11, 28))
+    parser.line, parser.errors = 2, []
+    assert parser._international(cell) == expected
+    assert parser.errors == []
