@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
+from standards import history
 from standards.importing import StandardRecord
 from standards.models import DraftingBody, InternationalCorrespondence, Standard
 
@@ -74,33 +74,25 @@ def standards_import(
         else:
             result.unchanged += 1
 
+    user_id = getattr(by, "pk", None)
     created = Standard.objects.bulk_create([s for s, _ in to_create], batch_size=BATCH_SIZE)
-    history_rows = (
-        Standard.history.bulk_history_create(
-            created,
-            batch_size=BATCH_SIZE,
-            default_user=by,
-            default_change_reason=reason,
-            default_date=now,
-        )
-        or []
+    updated = [s for s, _ in to_update]
+    for standard in updated:
+        standard.updated_at = now
+    Standard.objects.bulk_update(
+        updated, [*IMPORTED_FIELDS, *DERIVED_FIELDS, "updated_at"], batch_size=BATCH_SIZE
     )
-    if to_update:
-        updated = [s for s, _ in to_update]
-        for standard in updated:
-            standard.updated_at = now
-        Standard.objects.bulk_update(
-            updated, [*IMPORTED_FIELDS, *DERIVED_FIELDS, "updated_at"], batch_size=BATCH_SIZE
+    _sync_ministries(to_create + to_update, ministry_links)
+    for rows, kind in ((created, "+"), (updated, "~")):
+        history.record_rows(
+            Standard,
+            [s.pk for s in rows],
+            history_type=kind,
+            date=now,
+            user_id=user_id,
+            reason=reason,
         )
-        history_rows += Standard.history.bulk_history_create(
-            updated,
-            batch_size=BATCH_SIZE,
-            update=True,
-            default_user=by,
-            default_change_reason=reason,
-            default_date=now,
-        )
-    _sync_ministries(to_create + to_update, ministry_links, history_rows)
+    history.record_m2m(Standard, "ministries", [s.pk for s in [*created, *updated]], date=now)
     ids = {s.number: s.pk for s in [*existing.values(), *created]}
     _sync_correspondences(records, ids, correspondences, by=by, reason=reason, now=now)
     return result
@@ -159,40 +151,20 @@ def _current_correspondences() -> dict[int, dict[str, str]]:
     return current
 
 
-def _sync_ministries(pairs, links: dict[int, set[str]], history_rows) -> None:
-    """Replace changed ministry sets, then snapshot each new history row's ministries."""
+def _sync_ministries(pairs, links: dict[int, set[str]]) -> None:
+    """Replace the ministry links of standards whose set changed."""
     through = Standard.ministries.through
     stale = [s.pk for s, r in pairs if links.get(s.pk, set()) - set(r.ministry_codes)]
     if stale:
         through.objects.filter(standard_id__in=stale).delete()
-    wanted = {s.pk: set(r.ministry_codes) for s, r in pairs}
-    kept = {pk: (links.get(pk, set()) if pk not in stale else set()) for pk in wanted}
-    new_links = [
-        through(standard_id=pk, ministry_id=code)
-        for pk, codes in wanted.items()
-        for code in sorted(codes - kept[pk])
-    ]
+    new_links = []
+    for standard, record in pairs:
+        kept = set() if standard.pk in stale else links.get(standard.pk, set())
+        new_links += [
+            through(standard_id=standard.pk, ministry_id=code)
+            for code in sorted(set(record.ministry_codes) - kept)
+        ]
     through.objects.bulk_create(new_links, batch_size=BATCH_SIZE)
-    _snapshot_ministries(history_rows, wanted)
-
-
-def _snapshot_ministries(history_rows, wanted: dict[int, set[str]]) -> None:
-    if not history_rows:
-        return
-    through = Standard.ministries.through
-    link_ids = {
-        (standard_id, ministry_id): pk
-        for pk, standard_id, ministry_id in through.objects.filter(
-            standard_id__in=list(wanted)
-        ).values_list("id", "standard_id", "ministry_id")
-    }
-    m2m_history = Standard.history.model.ministries.model
-    snapshot = [
-        m2m_history(history=row, id=link_ids[(row.id, code)], standard_id=row.id, ministry_id=code)
-        for row in history_rows
-        for code in sorted(wanted.get(row.id, ()))
-    ]
-    m2m_history.objects.bulk_create(snapshot, batch_size=BATCH_SIZE)
 
 
 def _sync_correspondences(records, ids: dict[str, int], current, *, by, reason, now) -> None:
@@ -214,13 +186,14 @@ def _sync_correspondences(records, ids: dict[str, int], current, *, by, reason, 
             row._change_reason = reason
             row._history_user = by
             row.delete()
-    bulk_create_with_history(
-        added,
+    added = InternationalCorrespondence.objects.bulk_create(added, batch_size=BATCH_SIZE)
+    history.record_rows(
         InternationalCorrespondence,
-        batch_size=BATCH_SIZE,
-        default_user=by,
-        default_change_reason=reason,
-        default_date=now,
+        [row.pk for row in added],
+        history_type="+",
+        date=now,
+        user_id=getattr(by, "pk", None),
+        reason=reason,
     )
 
 
