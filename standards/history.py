@@ -17,9 +17,15 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
+def _id_batches(ids: list[int]) -> Iterable[tuple[str, list]]:
+    """(SQL condition on h.id / id, parameters): one array on PostgreSQL, bounded IN lists elsewhere."""
+    if connection.vendor == "postgresql":
+        if ids:
+            yield "= ANY(%s)", [list(ids)]
+        return
     for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
+        chunk = ids[start : start + CHUNK]
+        yield f"IN ({', '.join(['%s'] * len(chunk))})", chunk
 
 
 def record_rows(
@@ -37,14 +43,13 @@ def record_rows(
     sql = (
         f"INSERT INTO {_quote(history._meta.db_table)} ({columns}, history_date, history_change_reason, "
         f"history_type, history_user_id) SELECT {columns}, %s, %s, %s, %s "
-        f"FROM {_quote(model._meta.db_table)} WHERE id IN ({{placeholders}})"
+        f"FROM {_quote(model._meta.db_table)} WHERE id {{condition}}"
     )
     stamp = connection.ops.adapt_datetimefield_value(date)
     with connection.cursor() as cursor:
-        for chunk in _chunks(ids):
+        for condition, params in _id_batches(ids):
             cursor.execute(
-                sql.format(placeholders=", ".join(["%s"] * len(chunk))),
-                [stamp, reason, history_type, user_id, *chunk],
+                sql.format(condition=condition), [stamp, reason, history_type, user_id, *params]
             )
 
 
@@ -56,13 +61,14 @@ def record_m2m(
     history = model.history.model
     m2m_history = getattr(history, field_name).model
     source, target = (f.column for f in through._meta.fields if f.is_relation)
+    # The id condition is on the link table, where PostgreSQL can use it as an index condition.
     sql = (
         f"INSERT INTO {_quote(m2m_history._meta.db_table)} (id, {source}, {target}, history_id) "
         f"SELECT t.id, t.{source}, t.{target}, h.history_id FROM {_quote(through._meta.db_table)} t "
-        f"JOIN {_quote(history._meta.db_table)} h ON h.id = t.{source} "
-        f"WHERE h.history_date = %s AND h.id IN ({{placeholders}})"
+        f"JOIN {_quote(history._meta.db_table)} h ON h.id = t.{source} AND h.history_date = %s "
+        f"WHERE t.{source} {{condition}}"
     )
     stamp = connection.ops.adapt_datetimefield_value(date)
     with connection.cursor() as cursor:
-        for chunk in _chunks(ids):
-            cursor.execute(sql.format(placeholders=", ".join(["%s"] * len(chunk))), [stamp, *chunk])
+        for condition, params in _id_batches(ids):
+            cursor.execute(sql.format(condition=condition), [stamp, *params])

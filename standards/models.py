@@ -1,12 +1,13 @@
 """The catalog: standards, their ministries, drafting bodies and international counterparts."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from standards import dates
-from standards.numbers import search_key
+from standards.numbers import InvalidJisNumber, parse_jis_number, search_key
 
 
 class Division(models.TextChoices):
@@ -179,14 +180,36 @@ class Standard(models.Model):
     def get_absolute_url(self):
         return reverse("standards:detail", args=[self.pk])
 
+    def clean(self):
+        try:
+            self.number = parse_jis_number(self.number).canonical
+        except InvalidJisNumber as exc:
+            raise ValidationError({"number": str(exc)}) from None
+
     def refresh_derived_fields(self) -> None:
-        """Recompute what is derived from this row's own fields (also called before bulk writes)."""
-        self.division = self.number.split()[1] if self.number.count(" ") >= 2 else self.division
-        self.review_due_on = dates.review_due_on(
-            self.established_on, self.revised_on, self.confirmed_on
-        )
-        self.review_due_fy = dates.fiscal_year(self.review_due_on) if self.review_due_on else None
-        self.search_text = search_key(f"{self.number} {self.title_ja} {self.title_en}")
+        """Recompute what is derived from this row's own fields."""
+        for name, value in self.derived_values(
+            number=self.number,
+            title_ja=self.title_ja,
+            title_en=self.title_en,
+            established_on=self.established_on,
+            revised_on=self.revised_on,
+            confirmed_on=self.confirmed_on,
+        ).items():
+            setattr(self, name, value)
+
+    @staticmethod
+    def derived_values(
+        *, number, title_ja, title_en, established_on, revised_on, confirmed_on
+    ) -> dict:
+        """Division, review due date and fiscal year, search text: shared with bulk imports."""
+        due = dates.review_due_on(established_on, revised_on, confirmed_on)
+        return {
+            "division": number.split()[1],
+            "review_due_on": due,
+            "review_due_fy": dates.fiscal_year(due) if due else None,
+            "search_text": search_key(f"{number} {title_ja} {title_en}"),
+        }
 
     @property
     def last_action_on(self):

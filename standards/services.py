@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from standards import history
+from standards import bulk, history
 from standards.importing import StandardRecord
 from standards.models import DraftingBody, InternationalCorrespondence, Standard
 
@@ -52,50 +52,48 @@ def standards_import(
     now = timezone.now()
     body_ids = _drafting_body_ids({r.drafting_body for r in records if r.drafting_body})
     existing = {s.number: s for s in Standard.objects.all()}
-    ministry_links = _current_links()
-    correspondences = _current_correspondences()
+    links, correspondences = _current_links(), _current_correspondences()
 
-    result, to_create, to_update = ImportResult(), [], []
+    result, new_rows, new_records, updated, changed_links = ImportResult(), [], [], [], []
     for record in records:
         values = _row_values(record, body_ids)
         standard = existing.get(record.number)
         if standard is None:
-            standard = Standard(number=record.number, **values)
-            standard.refresh_derived_fields()
-            to_create.append((standard, record))
+            new_rows.append(_creation_row(record.number, values, now))
+            new_records.append(record)
             result.created.append(record.number)
-            continue
-        changed = _apply(standard, values)
-        if changed or ministry_links.get(standard.pk, set()) != set(record.ministry_codes):
-            to_update.append((standard, record))
+        elif _apply(standard, values) or links.get(standard.pk, set()) != set(
+            record.ministry_codes
+        ):
+            updated.append(standard)
+            changed_links.append((standard.pk, record))
             result.updated.append(record.number)
         elif correspondences.get(standard.pk, {}) != dict(record.international):
             result.updated.append(record.number)
         else:
             result.unchanged += 1
 
-    user_id = getattr(by, "pk", None)
-    created = Standard.objects.bulk_create([s for s, _ in to_create], batch_size=BATCH_SIZE)
-    updated = [s for s, _ in to_update]
+    created_ids = bulk.insert(Standard, new_rows)
     for standard in updated:
         standard.updated_at = now
     Standard.objects.bulk_update(
         updated, [*IMPORTED_FIELDS, *DERIVED_FIELDS, "updated_at"], batch_size=BATCH_SIZE
     )
-    _sync_ministries(to_create + to_update, ministry_links)
-    for rows, kind in ((created, "+"), (updated, "~")):
-        history.record_rows(
-            Standard,
-            [s.pk for s in rows],
-            history_type=kind,
-            date=now,
-            user_id=user_id,
-            reason=reason,
-        )
-    history.record_m2m(Standard, "ministries", [s.pk for s in [*created, *updated]], date=now)
-    ids = {s.number: s.pk for s in [*existing.values(), *created]}
+    _sync_ministries([*zip(created_ids, new_records, strict=True), *changed_links], links)
+    _record_history(created_ids, [s.pk for s in updated], by=by, reason=reason, now=now)
+    ids = {number: s.pk for number, s in existing.items()}
+    ids.update(zip(result.created, created_ids, strict=True))
     _sync_correspondences(records, ids, correspondences, by=by, reason=reason, now=now)
     return result
+
+
+def _record_history(created_ids: list[int], updated_ids: list[int], *, by, reason, now) -> None:
+    user_id = getattr(by, "pk", None)
+    for ids, kind in ((created_ids, "+"), (updated_ids, "~")):
+        history.record_rows(
+            Standard, ids, history_type=kind, date=now, user_id=user_id, reason=reason
+        )
+    history.record_m2m(Standard, "ministries", [*created_ids, *updated_ids], date=now)
 
 
 def _drafting_body_ids(names: set[str]) -> dict[str, int]:
@@ -121,6 +119,18 @@ def _row_values(record: StandardRecord, body_ids: dict[str, int]) -> dict:
         "is_generated": record.is_generated,
         "source_url": record.source_url,
     }
+
+
+def _creation_row(number: str, values: dict, now) -> dict:
+    derived = Standard.derived_values(
+        number=number,
+        title_ja=values["title_ja"],
+        title_en=values["title_en"],
+        established_on=values["established_on"],
+        revised_on=values["revised_on"],
+        confirmed_on=values["confirmed_on"],
+    )
+    return {"number": number, **values, **derived, "updated_at": now}
 
 
 def _apply(standard: Standard, values: dict) -> bool:
@@ -151,20 +161,20 @@ def _current_correspondences() -> dict[int, dict[str, str]]:
     return current
 
 
-def _sync_ministries(pairs, links: dict[int, set[str]]) -> None:
+def _sync_ministries(pairs: list[tuple[int, StandardRecord]], links: dict[int, set[str]]) -> None:
     """Replace the ministry links of standards whose set changed."""
     through = Standard.ministries.through
-    stale = [s.pk for s, r in pairs if links.get(s.pk, set()) - set(r.ministry_codes)]
+    stale = {pk for pk, record in pairs if links.get(pk, set()) - set(record.ministry_codes)}
     if stale:
         through.objects.filter(standard_id__in=stale).delete()
     new_links = []
-    for standard, record in pairs:
-        kept = set() if standard.pk in stale else links.get(standard.pk, set())
+    for pk, record in pairs:
+        kept = set() if pk in stale else links.get(pk, set())
         new_links += [
-            through(standard_id=standard.pk, ministry_id=code)
+            {"standard_id": pk, "ministry_id": code}
             for code in sorted(set(record.ministry_codes) - kept)
         ]
-    through.objects.bulk_create(new_links, batch_size=BATCH_SIZE)
+    bulk.insert(through, new_links)
 
 
 def _sync_correspondences(records, ids: dict[str, int], current, *, by, reason, now) -> None:
@@ -174,7 +184,7 @@ def _sync_correspondences(records, ids: dict[str, int], current, *, by, reason, 
         have, want = current.get(pk, {}), dict(record.international)
         removed += [(pk, d) for d, g in have.items() if want.get(d) != g]
         added += [
-            InternationalCorrespondence(standard_id=pk, designation=d, degree=g)
+            {"standard_id": pk, "designation": d, "degree": g}
             for d, g in want.items()
             if have.get(d) != g
         ]
@@ -186,10 +196,9 @@ def _sync_correspondences(records, ids: dict[str, int], current, *, by, reason, 
             row._change_reason = reason
             row._history_user = by
             row.delete()
-    added = InternationalCorrespondence.objects.bulk_create(added, batch_size=BATCH_SIZE)
     history.record_rows(
         InternationalCorrespondence,
-        [row.pk for row in added],
+        bulk.insert(InternationalCorrespondence, added),
         history_type="+",
         date=now,
         user_id=getattr(by, "pk", None),

@@ -137,3 +137,25 @@ def test_admin_changelist_is_usable(client, django_user_model):
         "/admin/standards/internationalcorrespondence/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_admin_normalises_the_number_and_rejects_bad_ones(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.jp", "pw")
+    client.force_login(admin)
+    form = {
+        "number": "ｊｉｓ　ｂ　８４４５",
+        "title_ja": "生活支援ロボット",
+        "status": "active",
+        "ministries": ["METI"],
+        "ics_codes": "[]",
+        "strategic_fields": "[]",
+        "correspondences-TOTAL_FORMS": "0",
+        "correspondences-INITIAL_FORMS": "0",
+    }
+    response = client.post("/admin/standards/standard/add/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    standard = Standard.objects.get()
+    assert (standard.number, standard.division) == ("JIS B 8445", "B")
+    response = client.post("/admin/standards/standard/add/", {**form, "number": "ISO 9001"})
+    assert response.status_code == 200 and "「ISO 9001」" in response.content.decode()
+    assert Standard.objects.count() == 1
