@@ -1,10 +1,18 @@
 """Catalog filters, shared by the list page and the API."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from standards import selectors
 from standards.models import Degree, Division, Standard, Status, StrategicField
+
+
+class AnyYesNo(forms.Select):
+    """Yes / no / either, with "either" as the empty choice instead of django's "Unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
 
 
 class StandardFilter(django_filters.FilterSet):
@@ -21,17 +29,17 @@ class StandardFilter(django_filters.FilterSet):
     review_due_fy_max = django_filters.NumberFilter(
         field_name="review_due_fy", lookup_expr="lte", label=_("Review due by fiscal year")
     )
-    fast_track = django_filters.BooleanFilter(label=_("Fast-track"))
+    fast_track = django_filters.BooleanFilter(label=_("Fast-track"), widget=AnyYesNo)
     strategic_field = django_filters.ChoiceFilter(
         choices=StrategicField.choices, method="filter_strategic_field", label=_("Strategic field")
     )
     degree = django_filters.ChoiceFilter(
         choices=Degree.choices, method="filter_degree", label=_("International correspondence")
     )
-    drafting_body = django_filters.NumberFilter(
-        field_name="drafting_body_id", label=_("Drafting body")
+    drafting_body = django_filters.CharFilter(
+        field_name="drafting_body__name", lookup_expr="icontains", label=_("Drafting body")
     )
-    is_generated = django_filters.BooleanFilter(label=_("Generated (demo) rows"))
+    is_generated = django_filters.BooleanFilter(label=_("Generated (demo) rows"), widget=AnyYesNo)
 
     class Meta:
         model = Standard

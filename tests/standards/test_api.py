@@ -231,3 +231,10 @@ def test_schema_and_docs(client, reviewer):
     } <= params
     docs = client.get(reverse("api-docs"))
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
+
+
+def test_filter_by_drafting_body_name(client, reviewer):
+    StandardFactory(number="JIS B 8445", drafting_body__name="一般社団法人日本ロボット工業会")
+    StandardFactory(number="JIS A 5308", drafting_body__name="公益社団法人土木学会")
+    client.force_login(reviewer)
+    assert numbers(client.get(f"{LIST}?drafting_body=ロボット")) == ["JIS B 8445"]

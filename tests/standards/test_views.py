@@ -22,7 +22,7 @@ def test_anonymous_users_see_only_the_login_page(client, url):
 
 
 def test_login_page_is_japanese_by_default_and_english_on_request(client):
-    page = client.get(reverse("login")).content.decode()
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "ログイン" in page and 'lang="ja"' in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("login")).content.decode()
