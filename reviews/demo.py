@@ -4,18 +4,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Count
 
 from accounts.roles import Role
-from standards import selectors, services
-from standards.importing import read_catalog
+from standards import services
 from standards.models import DraftingBody, Ministry
 
-DEMO_CATALOG = Path(settings.BASE_DIR) / "fixtures" / "demo_catalog.csv"
+DEMO_CATALOG = Path(__file__).resolve().parent.parent / "fixtures" / "demo_catalog.csv"
 DEFAULT_DEMO_PASSWORD = "jisreview-demo"
 # reviewer1–4 sit in ministries; reviewer5–8 in the four largest drafting bodies (METI's remit).
 REVIEWER_MINISTRIES = ("METI", "MLIT", "MHLW", "MAFF", "METI", "METI", "METI", "METI")
@@ -53,14 +51,7 @@ def demo_users() -> list[DemoUser]:
 
 
 def demo_catalog_load(path: Path = DEMO_CATALOG):
-    report = read_catalog(
-        path.read_bytes(),
-        filename=path.name,
-        ministries=selectors.ministry_lookup(),
-        today=services.today(),
-        max_bytes=settings.IMPORT_MAX_BYTES,
-        max_rows=settings.IMPORT_MAX_ROWS,
-    )
+    report = services.catalog_read(path.read_bytes(), filename=path.name)
     if report.errors:
         raise ValueError(
             f"The demo catalog has {len(report.errors)} invalid rows, first: {report.errors[0]}"

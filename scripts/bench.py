@@ -51,22 +51,11 @@ def child_import() -> dict:
     """Import the demo CSV into an empty catalog, in-process; report time and peak memory."""
     import resource
 
-    from django.conf import settings
-    from django.utils import timezone
-
-    from standards import selectors, services
-    from standards.importing import read_catalog
+    from standards import services
 
     path = ROOT / "fixtures" / "demo_catalog.csv"
     started = time.perf_counter()
-    report = read_catalog(
-        path.read_bytes(),
-        filename=path.name,
-        ministries=selectors.ministry_lookup(),
-        today=timezone.localdate(),
-        max_bytes=settings.IMPORT_MAX_BYTES,
-        max_rows=settings.IMPORT_MAX_ROWS,
-    )
+    report = services.catalog_read(path.read_bytes(), filename=path.name)
     result = services.standards_import(records=report.records, reason="bench")
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

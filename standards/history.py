@@ -28,6 +28,13 @@ def _id_batches(ids: list[int]) -> Iterable[tuple[str, list]]:
         yield f"IN ({', '.join(['%s'] * len(chunk))})", chunk
 
 
+def _execute_for_ids(sql: str, params: list, ids: list[int]) -> None:
+    """Run `sql`, whose {condition} restricts an id column, over `ids` in as few statements as fit."""
+    with connection.cursor() as cursor:
+        for condition, id_params in _id_batches(ids):
+            cursor.execute(sql.format(condition=condition), [*params, *id_params])
+
+
 def record_rows(
     model: type[models.Model],
     ids: list[int],
@@ -46,11 +53,7 @@ def record_rows(
         f"FROM {_quote(model._meta.db_table)} WHERE id {{condition}}"
     )
     stamp = connection.ops.adapt_datetimefield_value(date)
-    with connection.cursor() as cursor:
-        for condition, params in _id_batches(ids):
-            cursor.execute(
-                sql.format(condition=condition), [stamp, reason, history_type, user_id, *params]
-            )
+    _execute_for_ids(sql, [stamp, reason, history_type, user_id], ids)
 
 
 def record_m2m(
@@ -68,7 +71,4 @@ def record_m2m(
         f"JOIN {_quote(history._meta.db_table)} h ON h.id = t.{source} AND h.history_date = %s "
         f"WHERE t.{source} {{condition}}"
     )
-    stamp = connection.ops.adapt_datetimefield_value(date)
-    with connection.cursor() as cursor:
-        for condition, params in _id_batches(ids):
-            cursor.execute(sql.format(condition=condition), [stamp, *params])
+    _execute_for_ids(sql, [connection.ops.adapt_datetimefield_value(date)], ids)

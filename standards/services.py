@@ -3,11 +3,12 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from standards import bulk, history
-from standards.importing import StandardRecord
+from standards import bulk, history, selectors
+from standards.importing import CatalogReport, StandardRecord, read_catalog
 from standards.models import DraftingBody, InternationalCorrespondence, Standard
 
 # Fields an import sets on the standard row itself; relations are handled separately.
@@ -257,3 +258,16 @@ def _replace_correspondences(standard: Standard, items: list[dict], *, by, reaso
         row = InternationalCorrespondence(standard=standard, designation=designation, degree=degree)
         row._history_user, row._change_reason = by, reason
         row.save()
+
+
+def catalog_read(data: bytes, *, filename: str, progress=None) -> CatalogReport:
+    """Read and validate a catalog file with the configured limits and the current ministries."""
+    return read_catalog(
+        data,
+        filename=filename,
+        ministries=selectors.ministry_lookup(),
+        today=today(),
+        max_bytes=settings.IMPORT_MAX_BYTES,
+        max_rows=settings.IMPORT_MAX_ROWS,
+        progress=progress,
+    )

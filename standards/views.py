@@ -16,7 +16,7 @@ from accounts.roles import is_coordinator
 from standards import selectors, services
 from standards.filters import ORDERING_FIELDS, StandardFilter
 from standards.forms import ImportForm
-from standards.importing import CatalogFileError, check_size, read_catalog
+from standards.importing import CatalogFileError, check_size
 from standards.models import Standard
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -81,14 +81,7 @@ def standard_import(request):
         upload = form.cleaned_data["file"]
         try:
             check_size(upload.size, settings.IMPORT_MAX_BYTES)
-            report = read_catalog(
-                upload.read(settings.IMPORT_MAX_BYTES + 1),
-                filename=upload.name,
-                ministries=selectors.ministry_lookup(),
-                today=services.today(),
-                max_bytes=settings.IMPORT_MAX_BYTES,
-                max_rows=settings.IMPORT_MAX_ROWS,
-            )
+            report = services.catalog_read(upload.read(), filename=upload.name)
         except CatalogFileError as exc:
             form.add_error("file", str(exc))
         else:

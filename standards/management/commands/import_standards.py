@@ -7,8 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from standards import selectors, services
-from standards.importing import CatalogFileError, check_size, read_catalog
+from standards import services
+from standards.importing import CatalogFileError, check_size
 
 
 class Command(BaseCommand):
@@ -64,15 +64,7 @@ class Command(BaseCommand):
             check_size(path.stat().st_size, settings.IMPORT_MAX_BYTES)
             with path.open("rb") as handle:
                 data = handle.read(settings.IMPORT_MAX_BYTES + 1)
-            return read_catalog(
-                data,
-                filename=path.name,
-                ministries=selectors.ministry_lookup(),
-                today=services.today(),
-                max_bytes=settings.IMPORT_MAX_BYTES,
-                max_rows=settings.IMPORT_MAX_ROWS,
-                progress=progress,
-            )
+            return services.catalog_read(data, filename=path.name, progress=progress)
         except CatalogFileError as exc:
             raise CommandError(f"{path}: {exc} Nothing was imported.") from None
 
