@@ -1,5 +1,6 @@
 """The catalog API: thin adapters over selectors and services."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
@@ -87,9 +88,17 @@ class StandardSerializer(serializers.ModelSerializer):
 
     def validate_number(self, value):
         try:
-            return parse_jis_number(value).canonical
+            number = parse_jis_number(value).canonical
         except InvalidJisNumber as exc:
             raise serializers.ValidationError(str(exc)) from None
+        others = Standard.objects.filter(number=number)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(
+                _("%(number)s is already in the catalog.") % {"number": number}
+            )
+        return number
 
     def create(self, validated_data):
         return self._save(Standard(), validated_data)

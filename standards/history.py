@@ -20,8 +20,9 @@ def _quote(name: str) -> str:
 def _id_batches(ids: list[int]) -> Iterable[tuple[str, list]]:
     """(SQL condition on h.id / id, parameters): one array on PostgreSQL, bounded IN lists elsewhere."""
     if connection.vendor == "postgresql":
+        # A subquery over unnest() lets the planner hash the ids; "= ANY(%s)" scans the array per row.
         if ids:
-            yield "= ANY(%s)", [list(ids)]
+            yield "IN (SELECT unnest(%s::bigint[]))", [list(ids)]
         return
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]

@@ -120,14 +120,12 @@ class StandardQuerySet(models.QuerySet):
 
 
 class Standard(models.Model):
-    number = models.CharField(_("number"), max_length=40, unique=True, help_text="JIS B 8445")
-    division = models.CharField(
-        _("division"), max_length=1, choices=Division.choices, db_index=True
-    )
+    number = models.CharField(_("number"), max_length=40, help_text="JIS B 8445")
+    division = models.CharField(_("division"), max_length=1, choices=Division.choices)
     title_ja = models.CharField(_("title (Japanese)"), max_length=500)
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     established_on = models.DateField(_("established"), null=True, blank=True)
     revised_on = models.DateField(_("last revised"), null=True, blank=True)
@@ -144,11 +142,11 @@ class Standard(models.Model):
         related_name="standards",
     )
     ics_codes = models.JSONField(_("ICS codes"), default=list, blank=True)
-    fast_track = models.BooleanField(_("fast-track"), default=False, db_index=True)
+    fast_track = models.BooleanField(_("fast-track"), default=False)
     strategic_fields = models.JSONField(_("strategic fields"), default=list, blank=True)
     review_due_on = models.DateField(_("review due"), null=True, blank=True, editable=False)
     review_due_fy = models.PositiveSmallIntegerField(
-        _("review due fiscal year"), null=True, blank=True, editable=False, db_index=True
+        _("review due fiscal year"), null=True, blank=True, editable=False
     )
     is_generated = models.BooleanField(
         _("generated"),
@@ -168,7 +166,13 @@ class Standard(models.Model):
         ordering = ("division", "number")
         verbose_name = _("standard")
         verbose_name_plural = _("standards")
-        indexes = [models.Index(fields=["division", "number"], name="standard_division_number")]
+        # Declared here rather than with unique=True/db_index=True on the fields, so that the history
+        # table (which copies field options) does not carry indexes it never uses.
+        constraints = [models.UniqueConstraint(fields=["number"], name="standard_number_unique")]
+        indexes = [
+            models.Index(fields=["division", "number"], name="standard_division_number"),
+            models.Index(fields=["review_due_fy"], name="standard_review_due_fy"),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.title_ja}"

@@ -238,3 +238,9 @@ def test_filter_by_drafting_body_name(client, reviewer):
     StandardFactory(number="JIS A 5308", drafting_body__name="公益社団法人土木学会")
     client.force_login(reviewer)
     assert numbers(client.get(f"{LIST}?drafting_body=ロボット")) == ["JIS B 8445"]
+
+
+def test_duplicate_number_is_a_field_error(token_client, coordinator, catalog):
+    response = token_client(coordinator).post(LIST, {**NEW, "number": "jisb8445"}, format="json")
+    assert response.status_code == 400
+    assert "JIS B 8445 is already in the catalog" in response.json()["number"][0]

@@ -1,0 +1,64 @@
+"""seed_demo: the demo catalog and one user per role, idempotent, and never outside demo mode."""
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from standards.models import Standard
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@override_settings(DEBUG=True)
+def test_seed_is_idempotent_and_prints_the_logins(monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    first = seed()
+    assert "11000 created" in first and "jisreview-demo" in first
+    second = seed()
+    assert "0 created, 0 updated, 11000 unchanged" in second
+    assert Standard.objects.count() == 11_000
+    assert Standard.history.count() == 11_000
+    assert get_user_model().objects.count() == 12
+    fast = set(Standard.objects.filter(fast_track=True).values_list("number", flat=True))
+    assert fast == {"JIS B 8445", "JIS B 7922", "JIS Y 17100"}
+
+
+@override_settings(DEBUG=True)
+def test_demo_users_have_their_roles_and_affiliations(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "another-demo-password")
+    seed()
+    User = get_user_model()
+    groups = {
+        u.username: {g.name for g in u.groups.all()}
+        for u in User.objects.prefetch_related("groups")
+    }
+    assert groups["coordinator"] == {"coordinator"}
+    assert all(groups[f"reviewer{n}"] == {"reviewer"} for n in range(1, 9))
+    assert groups["meti"] == groups["mlit"] == {"ministry_viewer"}
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="mlit").ministry_id == "MLIT"
+    reviewers = User.objects.filter(username__startswith="reviewer")
+    assert len({r.ministry_id for r in reviewers}) >= 4
+    assert reviewers.exclude(drafting_body=None).count() == 4
+    assert authenticate(username="reviewer3", password="another-demo-password") is not None
+    assert authenticate(username="reviewer3", password="jisreview-demo") is None
+
+
+@override_settings(DEBUG=False, DEMO_MODE=False)
+def test_refuses_outside_demo_mode(monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    with pytest.raises(CommandError, match="only with DJANGO_DEBUG=1"):
+        seed()
+    with pytest.raises(CommandError, match="set DEMO_PASSWORD"):
+        seed("--force")
+    assert not Standard.objects.exists()
+    assert not get_user_model().objects.exists()
