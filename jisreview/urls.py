@@ -17,7 +17,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("standards/", include("standards.urls")),
+    path("reviews/", include("reviews.urls")),
     path("api/", include("standards.api_urls")),
+    path("api/", include("reviews.api_urls")),
     path("api/auth/token/", views.ObtainTokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # DRF views answer 401/403 themselves; the docs page is for browsers, so it redirects to login.

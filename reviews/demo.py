@@ -10,11 +10,13 @@ from django.db import transaction
 from django.db.models import Count
 
 from accounts.roles import Role
+from reviews import services as review_services
 from standards import services
 from standards.models import DraftingBody, Ministry
 
 DEMO_CATALOG = Path(__file__).resolve().parent.parent / "fixtures" / "demo_catalog.csv"
 DEFAULT_DEMO_PASSWORD = "jisreview-demo"
+DEMO_START_FY = 2026
 # reviewer1–4 sit in ministries; reviewer5–8 in the four largest drafting bodies (METI's remit).
 REVIEWER_MINISTRIES = ("METI", "MLIT", "MHLW", "MAFF", "METI", "METI", "METI", "METI")
 
@@ -57,6 +59,14 @@ def demo_catalog_load(path: Path = DEMO_CATALOG):
             f"The demo catalog has {len(report.errors)} invalid rows, first: {report.errors[0]}"
         )
     return services.standards_import(records=report.records, reason="demo catalog")
+
+
+def demo_plan_create(*, today):
+    """FY2026–FY2030 at 2,200 a year; re-running re-plans, which moves nothing if nothing changed."""
+    programme = review_services.programme_get_or_create(
+        start_fy=DEMO_START_FY, years=5, capacity=2200
+    )
+    return review_services.programme_plan(programme=programme, today=today)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from reviews import demo
 
@@ -29,6 +30,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo catalog: {summary['created']} created, {summary['updated']} updated, "
             f"{summary['unchanged']} unchanged."
+        )
+        outcome = demo.demo_plan_create(today=timezone.localdate())
+        totals = outcome.plan.totals()
+        self.stdout.write(
+            "Plan FY2026–FY2030: "
+            + ", ".join(f"FY{y} {n}" for y, n in sorted(totals.items()))
+            + f" ({outcome.created} new, {len(outcome.moved)} moved)."
         )
         password = demo.demo_password()
         users = demo.demo_users_create(password)

@@ -1,0 +1,188 @@
+"""Planning the real catalog: the command, re-planning after catalog changes, manual moves, locks."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+
+from reviews import services
+from reviews.models import PlanEntry, PlanReason
+from standards.models import Standard
+from tests.standards.factories import StandardFactory
+
+pytestmark = pytest.mark.django_db
+BEFORE_START = dt.date(2026, 3, 1)  # FY2025: no year of the programme has started
+IN_FY2026 = dt.date(2026, 11, 28)
+
+
+def catalog(n=40):
+    """n standards spread over due years 2020–2031, two ministries, one fast-track."""
+    for i in range(n):
+        StandardFactory(
+            number=f"JIS B {1000 + i}",
+            established_on=dt.date(2015 + i % 12, 6, 1),
+            ministries=["METI"] if i % 3 else ["MLIT"],
+            fast_track=i == 0,
+        )
+
+
+def plan(today=BEFORE_START, capacity=10, **kwargs):
+    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=capacity)
+    return programme, services.programme_plan(programme=programme, today=today, **kwargs)
+
+
+def test_every_active_standard_planned_once_within_capacity():
+    catalog()
+    StandardFactory(number="JIS Z 9999", status="withdrawn")
+    programme, outcome = plan()
+    entries = PlanEntry.objects.filter(programme=programme)
+    assert entries.count() == 40 and outcome.created == 40
+    assert not entries.filter(standard__status="withdrawn").exists()
+    for _year, total in outcome.plan.totals().items():
+        assert total <= programme.capacity_limit
+    fast = entries.get(standard__fast_track=True)
+    assert (fast.fiscal_year, fast.reason) == (2026, PlanReason.FAST_TRACK)
+    assert entries.first().history.count() == 1
+
+
+def test_replan_unchanged_moves_nothing_and_locks_started_year():
+    catalog()
+    _programme, _ = plan()
+    before = dict(PlanEntry.objects.values_list("standard__number", "fiscal_year"))
+    _, outcome = plan(today=IN_FY2026)
+    assert (outcome.created, outcome.moved, outcome.removed) == (0, [], [])
+    assert dict(PlanEntry.objects.values_list("standard__number", "fiscal_year")) == before
+
+
+def test_replan_after_catalog_changes():
+    catalog()
+    _programme, _ = plan(today=IN_FY2026, capacity=20)
+    fy2026 = set(PlanEntry.objects.filter(fiscal_year=2026).values_list("standard_id", flat=True))
+    withdrawn = PlanEntry.objects.filter(fiscal_year=2029).first().standard
+    withdrawn.status = "withdrawn"
+    withdrawn.save()
+    StandardFactory(number="JIS B 9999", established_on=dt.date(2024, 1, 1))  # due FY2028
+    redated = (
+        PlanEntry.objects.filter(fiscal_year=2030, standard__fast_track=False).first().standard
+    )
+    redated.established_on, redated.revised_on = dt.date(2015, 6, 1), dt.date(2023, 6, 1)
+    redated.save()
+    _, outcome = plan(today=IN_FY2026, capacity=20)
+    assert outcome.removed == [withdrawn.number]
+    assert outcome.created == 1
+    assert 2027 <= PlanEntry.objects.get(standard__number="JIS B 9999").fiscal_year <= 2028
+    assert (
+        set(PlanEntry.objects.filter(fiscal_year=2026).values_list("standard_id", flat=True))
+        == fy2026
+    )
+    moved = {number for number, *_ in outcome.moved}
+    assert redated.number in moved
+    assert PlanEntry.objects.get(standard=redated).fiscal_year <= 2028
+
+
+def test_manual_move_is_pinned_and_kept_in_history(coordinator):
+    catalog()
+    _programme, _ = plan()
+    entry = PlanEntry.objects.filter(fiscal_year=2028, standard__fast_track=False).first()
+    services.plan_entry_move(
+        entry=entry,
+        fiscal_year_to=2030,
+        note="drafting body asked",
+        by=coordinator,
+        today=BEFORE_START,
+    )
+    entry.refresh_from_db()
+    assert (entry.fiscal_year, entry.reason, entry.locked) == (2030, PlanReason.MANUAL, True)
+    latest = entry.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (
+        coordinator,
+        "drafting body asked",
+    )
+    _, _outcome = plan()
+    entry.refresh_from_db()
+    assert entry.fiscal_year == 2030
+
+
+@pytest.mark.parametrize(
+    ("today", "year", "note", "fast", "message"),
+    [
+        (IN_FY2026, 2030, "", False, "Give the reason"),
+        (IN_FY2026, 2031, "x", False, "not a year of this programme"),
+        (IN_FY2026, 2026, "x", False, "locked"),
+        (BEFORE_START, 2028, "x", True, "fast-track"),
+    ],
+)
+def test_manual_move_refusals(coordinator, today, year, note, fast, message):
+    catalog()
+    _programme, _ = plan(today=today)
+    entry = PlanEntry.objects.filter(standard__fast_track=fast).exclude(
+        fiscal_year=2026
+    ).first() or PlanEntry.objects.get(standard__fast_track=True)
+    with pytest.raises(ValidationError, match=message):
+        services.plan_entry_move(
+            entry=entry, fiscal_year_to=year, note=note, by=coordinator, today=today
+        )
+
+
+def test_locked_year_is_untouched_by_replanning(coordinator):
+    catalog()
+    programme, _ = plan()
+    services.plan_year_lock(programme=programme, year=2027, by=coordinator)
+    fy2027 = set(PlanEntry.objects.filter(fiscal_year=2027).values_list("standard_id", flat=True))
+    Standard.objects.filter(id__in=list(fy2027)[:2]).update(revised_on=dt.date(2025, 1, 1))
+    StandardFactory(number="JIS B 8888", established_on=dt.date(2022, 6, 1))  # due FY2027
+    plan()
+    assert (
+        set(PlanEntry.objects.filter(fiscal_year=2027).values_list("standard_id", flat=True))
+        == fy2027
+    )
+
+
+def test_command_writes_csv_and_reports(tmp_path):
+    catalog()
+    out = io.StringIO()
+    target = tmp_path / "plan.csv"
+    call_command(
+        "plan_review",
+        "--start-fy",
+        "2026",
+        "--years",
+        "5",
+        "--capacity",
+        "10",
+        "--output",
+        str(target),
+        stdout=out,
+    )
+    with target.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 40 and set(rows[0]) == {"number", "fiscal_year", "reason"}
+    assert {r["number"] for r in rows} == set(Standard.objects.values_list("number", flat=True))
+    assert "40 new" in out.getvalue()
+
+
+def test_command_dry_run_writes_nothing():
+    catalog()
+    call_command(
+        "plan_review", "--start-fy", "2026", "--capacity", "10", "--dry-run", stdout=io.StringIO()
+    )
+    assert not PlanEntry.objects.exists()
+
+
+def test_command_rejects_infeasible_capacity_with_numbers():
+    catalog()
+    with pytest.raises(
+        CommandError, match="40 standards to place but only 25 places: capacity 5 × 5"
+    ):
+        call_command(
+            "plan_review",
+            "--start-fy",
+            "2026",
+            "--capacity",
+            "5",
+            "--dry-run",
+            stdout=io.StringIO(),
+        )
