@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from accounts.roles import Role
 from reviews import services as review_services
-from standards import services
+from standards import selectors, services
 from standards.models import DraftingBody, Ministry
 
 DEMO_CATALOG = Path(__file__).resolve().parent.parent / "fixtures" / "demo_catalog.csv"
@@ -53,12 +53,14 @@ def demo_users() -> list[DemoUser]:
 
 
 def demo_catalog_load(path: Path = DEMO_CATALOG):
-    report = services.catalog_read(path.read_bytes(), filename=path.name)
+    report = selectors.catalog_read(path.read_bytes(), filename=path.name)
     if report.errors:
         raise ValueError(
             f"The demo catalog has {len(report.errors)} invalid rows, first: {report.errors[0]}"
         )
-    return services.standards_import(records=report.records, reason="demo catalog")
+    return services.standards_import(
+        records=report.records, columns=report.columns, reason="demo catalog"
+    )
 
 
 def demo_plan_create(*, today):

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role, has_role, is_coordinator
-from reviews import exports, selectors, services
+from reviews import selectors, services
 from reviews.forms import MoveForm
 from reviews.models import PlanEntry
+from standards import exports
 from standards.numbers import InvalidJisNumber, parse_jis_number
 
 CHART_HEIGHT = 160

@@ -4,29 +4,22 @@ Nothing here writes to the database: `read_catalog` returns records and a list o
 each naming its line, column and value, and `standards.services.standards_import` writes.
 """
 
-import csv
 import datetime as dt
-import io
 import re
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from standards.catalog_files import CatalogFileError, check_size, table_rows
 from standards.dates import InvalidDate, parse_date
 from standards.models import Status, StrategicField
 from standards.numbers import InvalidJisNumber, normalize_width, parse_jis_number, search_key
 
-# An XLSX is a zip: refuse archives that would inflate past this, or by more than this ratio.
-XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
-XLSX_MAX_RATIO = 100
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 _LIST_SEPARATORS = re.compile(r"[;；、,，]")
 _ICS = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
 _ICS_AS_NUMBER = re.compile(r"^\d{2}\.\d{1,2}$")
+_EXCEL_SERIAL = re.compile(r"^[1-9]\d{4}(\.0+)?$")
 _INTERNATIONAL = re.compile(
     r"^(?P<designation>[A-Z][A-Z/]*(?:\s+(?:GUIDE|TR|TS|PAS))?\s*\d[\w\-:./]*"
     r"(?:\s*[/+]\s*AMD\.?\s*\d+(?::\d{4})?)*)"
@@ -71,10 +64,6 @@ _STATUS = {
 }
 
 
-class CatalogFileError(Exception):
-    """The file as a whole cannot be read; nothing was imported."""
-
-
 @dataclass(frozen=True)
 class RowError:
     line: int
@@ -83,7 +72,12 @@ class RowError:
     message: str
 
     def __str__(self):
-        return f"line {self.line}, column {self.column}, value 「{self.value}」: {self.message}"
+        return _("line %(line)d, column %(column)s, value 「%(value)s」: %(message)s") % {
+            "line": self.line,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -110,7 +104,9 @@ class StandardRecord:
 class CatalogReport:
     records: list[StandardRecord]
     errors: list[RowError]
-    columns: list[str]
+    columns: list[str]  # the fields the file has columns for
+    header: list[str] = field(default_factory=list)  # as written in the file
+    rejected: dict[int, list] = field(default_factory=dict)  # line → the cells of each bad row
 
     @property
     def ok(self) -> bool:
@@ -129,13 +125,17 @@ def read_catalog(
 ) -> CatalogReport:
     """Read and validate a whole file. `ministries` maps search_key(spelling) → ministry code."""
     check_size(len(data), max_bytes)
-    rows = _table_rows(data, filename, max_rows)
-    _header_line, header = next(rows, (0, None))
-    if header is None or not any(cell.strip() for cell in header if isinstance(cell, str)):
+    rows = table_rows(data, filename, max_rows)
+    header = next((cells for _, cells in rows if not all(_blank(c) for c in cells)), None)
+    if header is None:
         raise CatalogFileError(_("The file is empty: it has no header row."))
     columns = _map_header(header)
-    parser = _RowParser(ministries=ministries, today=today)
-    records, errors, seen = [], [], {}
+    written = {c.field: str(header[i]).replace("\ufeff", "").strip() for i, c in columns.items()}
+    parser = _RowParser(ministries=ministries, today=today, headers=written)
+    report = CatalogReport(
+        [], [], list(written), [str(h or "").replace("\ufeff", "") for h in header]
+    )
+    seen: dict[str, int] = {}
     for line, cells in rows:
         if progress is not None:
             progress(1)
@@ -143,11 +143,12 @@ def read_catalog(
             continue
         values = {c.field: cells[i] if i < len(cells) else "" for i, c in columns.items()}
         record, row_errors = parser.parse(line, values)
+        row_errors += _extra_cells(line, cells, len(header))
         if record and record.number in seen:
             row_errors.append(
                 RowError(
                     line,
-                    "number",
+                    written["number"],
                     record.number,
                     _("duplicate: the same standard is on line %(line)d")
                     % {"line": seen[record.number]},
@@ -155,21 +156,37 @@ def read_catalog(
             )
         elif record:
             seen[record.number] = line
-        errors.extend(row_errors)
-        if record and not row_errors:
-            records.append(record)
-    if not records and not errors:
+        if row_errors:
+            report.errors.extend(row_errors)
+            report.rejected[line] = list(cells)
+        else:
+            report.records.append(record)
+    if not report.records and not report.errors:
         raise CatalogFileError(_("The file has a header but no rows."))
-    return CatalogReport(records, errors, [c.field for c in columns.values()])
+    return report
 
 
-def check_size(size: int, max_bytes: int) -> None:
-    """Refuse a file before reading it when its size is known (uploads, files on disk)."""
-    if size > max_bytes:
-        raise CatalogFileError(
-            _("The file is %(size).1f MB; the limit is %(limit).1f MB.")
-            % {"size": size / 1_048_576, "limit": max_bytes / 1_048_576}
-        )
+def _extra_cells(line: int, cells: list, width: int) -> list[RowError]:
+    extra = [c for c in cells[width:] if not _blank(c)]
+    if not extra:
+        return []
+    message = _("the row has %(cells)d cells but the header only %(columns)d columns") % {
+        "cells": len(cells),
+        "columns": width,
+    }
+    return [RowError(line, "—", str(extra[0]), message)]
+
+
+def rejected_rows(report: CatalogReport) -> tuple[list[str], list[list]]:
+    """The bad rows as they were in the file, with their line and every reason, to fix and re-import."""
+    reasons: dict[int, list[str]] = {}
+    for error in report.errors:
+        reasons.setdefault(error.line, []).append(f"{error.column}: {error.message}")
+    rows = [
+        [*cells, line, " / ".join(reasons.get(line, []))]
+        for line, cells in sorted(report.rejected.items())
+    ]
+    return [*report.header, "line", "reasons"], rows
 
 
 def _blank(cell) -> bool:
@@ -181,7 +198,7 @@ def _map_header(header: list) -> dict[int, Column]:
     for index, name in enumerate(header):
         if _blank(name):
             continue
-        column = _HEADER_LOOKUP.get(search_key(str(name)))
+        column = _HEADER_LOOKUP.get(search_key(str(name).replace("\ufeff", "")))
         if column is None:
             unknown.append(str(name))
         elif column in columns.values():
@@ -208,158 +225,25 @@ def _map_header(header: list) -> dict[int, Column]:
     return columns
 
 
-# --- file formats ---------------------------------------------------------------------------
-
-
-def _table_rows(data: bytes, filename: str, max_rows: int) -> Iterator[tuple[int, list]]:
-    if data.startswith(_ZIP_MAGIC):
-        return _xlsx_rows(data, max_rows)
-    if data.startswith(_OLE2_MAGIC):
-        raise CatalogFileError(
-            _("Excel 97-2003 (.xls) files are not supported; save the sheet as .xlsx or CSV.")
-        )
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise CatalogFileError(_("The file is named .xlsx but is not an Excel workbook."))
-    return _csv_rows(decode_csv(data), max_rows)
-
-
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or Shift_JIS (CP932), told apart line by line."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if not data.strip():
-        raise CatalogFileError(_("The file is empty."))
-    if b"\x00" in data:
-        raise CatalogFileError(_("The file is neither CSV nor XLSX (it contains binary data)."))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = _decode_cp932(data)
-    if re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
-        raise CatalogFileError(
-            _("The file is neither CSV nor XLSX (it contains control characters).")
-        )
-    return text
-
-
-def _decode_cp932(data: bytes) -> str:
-    utf8_lines, other_line = [], None
-    for number, raw in enumerate(data.splitlines(), start=1):
-        if raw.isascii():
-            continue
-        try:
-            raw.decode("utf-8")
-            utf8_lines.append(number)
-        except UnicodeDecodeError:
-            if other_line is None:
-                other_line = number
-    if utf8_lines:
-        raise CatalogFileError(
-            _(
-                "Mixed encodings: line %(utf8)d is UTF-8 but line %(other)d is not. "
-                "Save the whole file in one encoding (UTF-8 or Shift_JIS)."
-            )
-            % {"utf8": utf8_lines[0], "other": other_line}
-        )
-    try:
-        return data.decode("cp932")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CatalogFileError(
-            _("The file is neither UTF-8 nor Shift_JIS: undecodable bytes on line %(line)d.")
-            % {"line": line}
-        ) from None
-
-
-def _csv_rows(text: str, max_rows: int) -> Iterator[tuple[int, list]]:
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        for index, row in enumerate(reader):
-            if index > max_rows:
-                raise CatalogFileError(
-                    _("The file has more than %(max)d rows.") % {"max": max_rows}
-                )
-            yield reader.line_num, row
-    except csv.Error as exc:
-        raise CatalogFileError(
-            _("The CSV cannot be read at line %(line)d: %(error)s")
-            % {"line": reader.line_num, "error": exc}
-        ) from None
-
-
-def _xlsx_rows(data: bytes, max_rows: int) -> Iterator[tuple[int, list]]:
-    import openpyxl  # imported late: only uploads of workbooks pay for it
-
-    _check_zip_bomb(data)
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise CatalogFileError(
-            _("The file is not a readable XLSX workbook (%(error)s).") % {"error": exc}
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if index > max_rows + 1:
-                raise CatalogFileError(
-                    _("The file has more than %(max)d rows.") % {"max": max_rows}
-                )
-            yield index, [_xlsx_cell(value) for value in row]
-    except CatalogFileError:
-        raise
-    except Exception as exc:  # malformed or hostile XML inside the workbook
-        raise CatalogFileError(
-            _("The file is not a readable XLSX workbook (%(error)s).") % {"error": exc}
-        ) from None
-    finally:
-        workbook.close()
-
-
-def _check_zip_bomb(data: bytes) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise CatalogFileError(
-            _("The file is neither CSV nor XLSX (a damaged zip archive).")
-        ) from None
-    with archive:
-        names = set(archive.namelist())
-        if "xl/workbook.xml" not in names:
-            raise CatalogFileError(_("The file is a zip archive but not an XLSX workbook."))
-        total = sum(info.file_size for info in archive.infolist())
-        packed = max(1, sum(info.compress_size for info in archive.infolist()))
-        if total > XLSX_MAX_UNCOMPRESSED or (
-            total > 10 * 1_048_576 and total / packed > XLSX_MAX_RATIO
-        ):
-            raise CatalogFileError(
-                _("The workbook would expand to %(size)d MB; refused as a possible zip bomb.")
-                % {"size": total // 1_048_576}
-            )
-
-
-def _xlsx_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime | dt.date):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 # --- rows -----------------------------------------------------------------------------------
+
+
+def _excel_serial(value) -> dt.date | None:
+    """A date cell formatted as a number in Excel arrives as its serial, e.g. 42451 = 2016-03-22."""
+    if isinstance(value, str) and _EXCEL_SERIAL.match(value.strip()):
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(int(float(value))).date()
+    return None
 
 
 class _RowParser:
     """Turns one row's cells into a StandardRecord, collecting an error per bad cell."""
 
-    def __init__(self, *, ministries: dict[str, str], today: dt.date):
+    def __init__(self, *, ministries: dict[str, str], today: dt.date, headers: dict[str, str]):
         self.ministries = ministries
         self.today = today
+        self.headers = headers
         self.strategic = {}
         for language in ("en", "ja"):
             with translation.override(language):
@@ -388,7 +272,12 @@ class _RowParser:
 
     def _error(self, column: str, value, message: str) -> None:
         self.errors.append(
-            RowError(self.line, column, "" if value is None else str(value), str(message))
+            RowError(
+                self.line,
+                self.headers.get(column, column),
+                "" if value is None else str(value),
+                str(message),
+            )
         )
 
     def _number(self, value) -> str | None:
@@ -419,7 +308,7 @@ class _RowParser:
         if _blank(value):
             return None
         try:
-            day = parse_date(value)
+            day = _excel_serial(value) or parse_date(value)
         except InvalidDate as exc:
             self._error(name, value, exc)
             return None

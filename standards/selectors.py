@@ -1,9 +1,14 @@
 """Reads of the catalog shared by pages, the API and the importer."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
+from standards.importing import CatalogReport, read_catalog
 from standards.models import InternationalCorrespondence, Ministry, Standard
 from standards.numbers import search_key
 
@@ -54,4 +59,36 @@ def standards_with_degree(queryset, degree: str):
 def standard_detail_queryset():
     return Standard.objects.select_related("drafting_body").prefetch_related(
         "ministries", "correspondences"
+    )
+
+
+def standard_history(*, standard: Standard) -> list[dict]:
+    """The standard's change history, newest first, each entry with the fields that changed."""
+    records = list(
+        standard.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older, foreign_keys_are_objs=False)
+            changes = [(c.field, c.old, c.new) for c in delta.changes]
+        entries.append({"record": newer, "changes": changes})
+    return entries
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def catalog_read(data: bytes, *, filename: str, progress=None) -> CatalogReport:
+    """Read and validate a catalog file with the configured limits and the current ministries."""
+    return read_catalog(
+        data,
+        filename=filename,
+        ministries=ministry_lookup(),
+        today=today(),
+        max_bytes=settings.IMPORT_MAX_BYTES,
+        max_rows=settings.IMPORT_MAX_ROWS,
+        progress=progress,
     )

@@ -1,14 +1,13 @@
 """Writes to the catalog. Each function is one transaction and records history, bulk writes included."""
 
-import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from standards import bulk, history, selectors
-from standards.importing import CatalogReport, StandardRecord, read_catalog
+from standards import bulk, history
+from standards.importing import StandardRecord
 from standards.models import DraftingBody, InternationalCorrespondence, Standard
 
 # Fields an import sets on the standard row itself; relations are handled separately.
@@ -45,15 +44,43 @@ class ImportResult:
         }
 
 
+# Import columns → the Standard fields they set. A column absent from a file leaves its field alone.
+COLUMN_FIELDS = {
+    "title_ja": "title_ja",
+    "title_en": "title_en",
+    "established_on": "established_on",
+    "revised_on": "revised_on",
+    "confirmed_on": "confirmed_on",
+    "drafting_body": "drafting_body_id",
+    "ics": "ics_codes",
+    "status": "status",
+    "fast_track": "fast_track",
+    "strategic_fields": "strategic_fields",
+    "generated": "is_generated",
+    "source": "source_url",
+}
+
+
 @transaction.atomic
 def standards_import(
-    *, records: list[StandardRecord], by=None, reason: str = "import"
+    *,
+    records: list[StandardRecord],
+    columns: Collection[str] | None = None,
+    by=None,
+    reason: str = "import",
 ) -> ImportResult:
-    """Create or update (by number) one standard per record, with history for every change."""
+    """Create or update (by number) one standard per record, with history for every change.
+
+    `columns` names the columns the file had (all, if not given): an update changes only those."""
     now = timezone.now()
+    present = (
+        set(COLUMN_FIELDS) | {"ministry", "international"} if columns is None else set(columns)
+    )
+    fields = {COLUMN_FIELDS[c] for c in present if c in COLUMN_FIELDS}
     body_ids = _drafting_body_ids({r.drafting_body for r in records if r.drafting_body})
     existing = {s.number: s for s in Standard.objects.all()}
     links, correspondences = _current_links(), _current_correspondences()
+    with_links = "ministry" in present
 
     result, new_rows, new_records, updated, changed_links = ImportResult(), [], [], [], []
     for record in records:
@@ -63,13 +90,16 @@ def standards_import(
             new_rows.append(_creation_row(record.number, values, now))
             new_records.append(record)
             result.created.append(record.number)
-        elif _apply(standard, values) or links.get(standard.pk, set()) != set(
-            record.ministry_codes
-        ):
+            continue
+        links_changed = with_links and links.get(standard.pk, set()) != set(record.ministry_codes)
+        if _apply(standard, {k: v for k, v in values.items() if k in fields}) or links_changed:
             updated.append(standard)
-            changed_links.append((standard.pk, record))
+            if links_changed:
+                changed_links.append((standard.pk, record))
             result.updated.append(record.number)
-        elif correspondences.get(standard.pk, {}) != dict(record.international):
+        elif "international" in present and correspondences.get(standard.pk, {}) != dict(
+            record.international
+        ):
             result.updated.append(record.number)
         else:
             result.unchanged += 1
@@ -82,9 +112,12 @@ def standards_import(
     )
     _sync_ministries([*zip(created_ids, new_records, strict=True), *changed_links], links)
     _record_history(created_ids, [s.pk for s in updated], by=by, reason=reason, now=now)
-    ids = {number: s.pk for number, s in existing.items()}
-    ids.update(zip(result.created, created_ids, strict=True))
-    _sync_correspondences(records, ids, correspondences, by=by, reason=reason, now=now)
+    ids = dict(zip(result.created, created_ids, strict=True))
+    if "international" in present:
+        ids.update({number: s.pk for number, s in existing.items()})
+    _sync_correspondences(
+        [r for r in records if r.number in ids], ids, correspondences, by=by, reason=reason, now=now
+    )
     return result
 
 
@@ -207,25 +240,6 @@ def _sync_correspondences(records, ids: dict[str, int], current, *, by, reason, 
     )
 
 
-def standard_history(*, standard: Standard) -> list[dict]:
-    """The standard's change history, newest first, each entry with the fields that changed."""
-    records = list(
-        standard.history.select_related("history_user").order_by("-history_date", "-history_id")
-    )
-    entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older, foreign_keys_are_objs=False)
-            changes = [(c.field, c.old, c.new) for c in delta.changes]
-        entries.append({"record": newer, "changes": changes})
-    return entries
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
 @transaction.atomic
 def standard_save(
     *,
@@ -258,16 +272,3 @@ def _replace_correspondences(standard: Standard, items: list[dict], *, by, reaso
         row = InternationalCorrespondence(standard=standard, designation=designation, degree=degree)
         row._history_user, row._change_reason = by, reason
         row.save()
-
-
-def catalog_read(data: bytes, *, filename: str, progress=None) -> CatalogReport:
-    """Read and validate a catalog file with the configured limits and the current ministries."""
-    return read_catalog(
-        data,
-        filename=filename,
-        ministries=selectors.ministry_lookup(),
-        today=today(),
-        max_bytes=settings.IMPORT_MAX_BYTES,
-        max_rows=settings.IMPORT_MAX_ROWS,
-        progress=progress,
-    )

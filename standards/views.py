@@ -1,22 +1,19 @@
 """Catalog pages: list, detail with history, and the coordinators' import."""
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import is_coordinator
-from standards import selectors, services
+from standards import exports, selectors, services
+from standards.catalog_files import CatalogFileError, check_size
 from standards.filters import ORDERING_FIELDS, StandardFilter
 from standards.forms import ImportForm
-from standards.importing import CatalogFileError, check_size
+from standards.importing import rejected_rows
 from standards.models import Standard
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -61,7 +58,7 @@ def standard_detail(request, pk: int):
         "standards/detail.html",
         {
             "standard": standard,
-            "history": services.standard_history(standard=standard),
+            "history": selectors.standard_history(standard=standard),
             "correspondence_history": standard.correspondences.model.history.filter(
                 standard_id=standard.pk
             )
@@ -73,41 +70,34 @@ def standard_detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def standard_import(request):
+    """Validate an upload; import it if it is clean (or if invalid rows may be skipped)."""
     if not is_coordinator(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     report = result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, options = form.cleaned_data["file"], form.cleaned_data
         try:
             check_size(upload.size, settings.IMPORT_MAX_BYTES)
-            report = services.catalog_read(upload.read(), filename=upload.name)
+            report = selectors.catalog_read(upload.read(), filename=upload.name)
         except CatalogFileError as exc:
             form.add_error("file", str(exc))
         else:
-            skip = form.cleaned_data["skip_invalid"]
-            if report.errors and form.cleaned_data.get("download_rejects"):
-                return rejects_csv_response(report.errors)
-            if (report.ok or skip) and not form.cleaned_data["dry_run"]:
+            if (report.ok or options["skip_invalid"]) and not options["dry_run"]:
                 result = services.standards_import(
-                    records=report.records, by=request.user, reason=f"import {upload.name}"
+                    records=report.records,
+                    columns=report.columns,
+                    by=request.user,
+                    reason=f"import {upload.name}",
                 )
                 messages.success(
                     request,
                     _("Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
                     % result.summary(),
                 )
+            if report.errors and options["download_rejects"]:
+                header, rows = rejected_rows(report)
+                return exports.small_csv_response("rejects.csv", header, rows)
     return render(
         request, "standards/import.html", {"form": form, "report": report, "result": result}
     )
-
-
-def rejects_csv_response(errors) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["line", "column", "value", "reason"])
-    for error in errors:
-        writer.writerow([error.line, error.column, error.value, error.message])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="rejects.csv"'
-    return response

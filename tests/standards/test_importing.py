@@ -174,11 +174,26 @@ def test_skip_invalid_imports_good_rows_and_writes_rejects(tmp_path):
     assert Standard.objects.count() == 3
     with rejects.open(encoding="utf-8-sig") as handle:
         lines = list(csv.DictReader(handle))
-    assert [(r["line"], r["column"], r["value"]) for r in lines] == [
-        ("5", "established_on", "2023-02-30"),
-        ("6", "ministry", "農水大臣"),
+    # The rejected rows as they were, to fix and import again, with their line and reasons.
+    assert [(r["number"], r["established_on"], r["ministry"], r["line"]) for r in lines] == [
+        ("JIS Q 9001", "2023-02-30", "METI", "5"),
+        ("JIS Z 9999", "", "農水大臣", "6"),
     ]
+    assert lines[0]["reasons"].startswith(
+        "established_on: 「2023-02-30」 is not a real calendar date"
+    )
+    assert lines[1]["reasons"].startswith("ministry: unknown ministry")
     assert "line 5, column established_on, value 「2023-02-30」" in err
+    fixed = io.StringIO()
+    writer = csv.writer(fixed)
+    with rejects.open(encoding="utf-8-sig") as handle:
+        for row in csv.reader(handle):
+            writer.writerow(row[:-2])  # drop line and reasons, fix the two mistakes
+    cleaned = (
+        fixed.getvalue().replace("2023-02-30", "2023-02-28").replace("農水大臣", "農林水産大臣")
+    )
+    run_import(tmp_path, cleaned.encode(), "fixed.csv")
+    assert Standard.objects.count() == 5
 
 
 BAD_ROWS = [
@@ -334,9 +349,89 @@ def test_xlsx_entity_expansion_is_refused(tmp_path):
     ],
 )
 def test_international_correspondence_cells(cell, expected):
-    from standards.importing import _RowParser
+    data = io.StringIO()
+    csv.writer(data).writerows(
+        [["number", "title_ja", "international"], ["JIS B 8445", "ロボット", cell]]
+    )
+    report = read(data.getvalue().encode())
+    assert report.errors == []
+    assert report.records[0].international == expected
 
-    parser = _RowParser(ministries={}, today=dt.date(2026, 11, 28))
-    parser.line, parser.errors = 2, []
-    assert parser._international(cell) == expected
-    assert parser.errors == []
+
+def read(data: bytes, filename: str = "catalog.csv"):
+    from standards.importing import read_catalog
+    from standards.selectors import ministry_lookup
+
+    return read_catalog(
+        data,
+        filename=filename,
+        ministries=ministry_lookup(),
+        today=dt.date(2026, 11, 28),
+        max_bytes=10**7,
+        max_rows=1000,
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # An apostrophe in a title must not be taken for a quote character.
+        (
+            "number,title_ja,title_en\nJIS S 1103,育児用ベッド,'Children' cots\nJIS L 4107,\"衣料, 紳士用\",\n",
+            [("JIS S 1103", "育児用ベッド", "'Children' cots"), ("JIS L 4107", "衣料, 紳士用", "")],
+        ),
+        (
+            "number;title_ja;title_en\nJIS B 8445;ロボット;Robots\n",
+            [("JIS B 8445", "ロボット", "Robots")],
+        ),
+        (
+            "number\ttitle_ja\ttitle_en\r\nJIS B 8445\tロボット\tRobots\r\n",
+            [("JIS B 8445", "ロボット", "Robots")],
+        ),
+        ("\n\nnumber,title_ja,title_en\nJIS B 8445,ロボット,\n", [("JIS B 8445", "ロボット", "")]),
+    ],
+)
+def test_csv_dialects(data, expected):
+    report = read(data.encode())
+    assert report.errors == []
+    assert [(r.number, r.title_ja, r.title_en) for r in report.records] == expected
+
+
+def test_utf16_csv_from_excel_unicode_text():
+    report = read("number\ttitle_ja\nJIS B 8445\tロボット\n".encode("utf-16"))
+    assert [(r.number, r.title_ja) for r in report.records] == [("JIS B 8445", "ロボット")]
+
+
+def test_extra_cells_are_an_error_not_silently_dropped():
+    report = read("number,title_ja\nJIS B 8445,ロボット,surplus\n".encode())
+    [error] = report.errors
+    assert (error.line, error.value) == (2, "surplus")
+
+
+def test_errors_name_the_column_as_written_in_the_file():
+    report = read("規格番号,規格名称,制定年月日\nJIS B 8445,ロボット,2023-02-30\n".encode())
+    [error] = report.errors
+    assert (error.line, error.column, error.value) == (2, "制定年月日", "2023-02-30")
+
+
+def test_xlsx_excel_date_serials_and_bom_in_header(tmp_path):
+    data = xlsx_bytes(
+        [["\ufeffnumber", "title_ja", "established_on"], ["JIS B 8445", "ロボット", 42451]]
+    )
+    report = read(data, "catalog.xlsx")
+    assert report.errors == []
+    assert report.records[0].established_on == dt.date(2016, 3, 22)
+
+
+def test_reimport_with_fewer_columns_keeps_the_others(tmp_path):
+    run_import(tmp_path, csv_bytes())
+    robot = Standard.objects.get(number="JIS B 8445")
+    robot.fast_track = True
+    robot.save()
+    run_import(tmp_path, "number,title_ja\nJIS B 8445,生活支援ロボットの安全要求事項\n".encode())
+    robot.refresh_from_db()
+    assert robot.title_ja == "生活支援ロボットの安全要求事項"
+    assert robot.fast_track and robot.title_en == "Robots and robotic devices"
+    assert robot.established_on == dt.date(2016, 3, 22)
+    assert list(robot.ministries.values_list("code", flat=True)) == ["METI"]
+    assert robot.correspondences.count() == 1

@@ -1,14 +1,18 @@
 """python manage.py import_standards PATH [--dry-run] [--skip-invalid REJECTS.csv]"""
 
-import csv
 import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from standards import services
-from standards.importing import CatalogFileError, check_size
+from standards import selectors, services
+from standards.catalog_files import CatalogFileError, check_size
+from standards.exports import write_csv
+from standards.importing import rejected_rows
+
+SHOWN_PROBLEMS = 200
 
 
 class Command(BaseCommand):
@@ -33,45 +37,57 @@ class Command(BaseCommand):
             unit=" rows", desc="validating", disable=not sys.stderr.isatty(), file=sys.stderr
         ) as bar:
             report = self._read(path, progress=bar.update)
-        for error in report.errors[:200]:
+        for error in report.errors[:SHOWN_PROBLEMS]:
             self.stderr.write(str(error))
-        if len(report.errors) > 200:
-            self.stderr.write(f"… and {len(report.errors) - 200} more problems.")
+        if len(report.errors) > SHOWN_PROBLEMS:
+            self.stderr.write(
+                _("… and %(count)d more problems.") % {"count": len(report.errors) - SHOWN_PROBLEMS}
+            )
         if skip_invalid:
-            self._write_rejects(skip_invalid, report.errors)
+            self._write_rejects(skip_invalid, report)
         elif report.errors:
             raise CommandError(
-                f"{len(report.errors)} invalid row(s) in {path}; nothing was imported."
+                _("%(count)d invalid row(s) in %(path)s; nothing was imported.")
+                % {"count": len(report.rejected), "path": path}
             )
         if dry_run:
             self.stdout.write(
-                f"Dry run: {len(report.records)} valid row(s), {len(report.errors)} problem(s)."
+                _(
+                    "Dry run: %(valid)d valid row(s), %(invalid)d invalid row(s); nothing was written."
+                )
+                % {"valid": len(report.records), "invalid": len(report.rejected)}
             )
             return
-        result = services.standards_import(records=report.records, reason=f"import {path.name}")
-        summary = result.summary()
+        result = services.standards_import(
+            records=report.records, columns=report.columns, reason=f"import {path.name}"
+        )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {path.name}: {summary['created']} created, {summary['updated']} updated, "
-                f"{summary['unchanged']} unchanged, {len(report.errors)} rejected."
+                _(
+                    "Imported %(name)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+                    "%(rejected)d rejected."
+                )
+                % {"name": path.name, "rejected": len(report.rejected), **result.summary()}
             )
         )
 
     def _read(self, path: Path, progress):
         if not path.is_file():
-            raise CommandError(f"{path}: no such file.")
+            raise CommandError(_("%(path)s: no such file.") % {"path": path})
         try:
             check_size(path.stat().st_size, settings.IMPORT_MAX_BYTES)
             with path.open("rb") as handle:
                 data = handle.read(settings.IMPORT_MAX_BYTES + 1)
-            return services.catalog_read(data, filename=path.name, progress=progress)
+            return selectors.catalog_read(data, filename=path.name, progress=progress)
         except CatalogFileError as exc:
-            raise CommandError(f"{path}: {exc} Nothing was imported.") from None
+            raise CommandError(
+                _("%(path)s: %(error)s Nothing was imported.") % {"path": path, "error": exc}
+            ) from None
 
-    def _write_rejects(self, path: Path, errors) -> None:
+    def _write_rejects(self, path: Path, report) -> None:
+        header, rows = rejected_rows(report)
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["line", "column", "value", "reason"])
-            for error in errors:
-                writer.writerow([error.line, error.column, error.value, error.message])
-        self.stdout.write(f"{len(errors)} rejected row(s) written to {path}.")
+            write_csv(handle, header, rows)
+        self.stdout.write(
+            _("%(count)d rejected row(s) written to %(path)s.") % {"count": len(rows), "path": path}
+        )
