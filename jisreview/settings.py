@@ -13,7 +13,12 @@ from jisreview.env import env_bool, env_choice, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JISREVIEW_VAR_DIR", str(BASE_DIR / "var")))
 
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+try:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as exc:
+    raise ImproperlyConfigured(
+        f"JISREVIEW_VAR_DIR={VAR_DIR} cannot be created: {exc.strerror}."
+    ) from None
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 DEMO_MODE = env_bool("JISREVIEW_DEMO", DEBUG)
@@ -96,6 +101,10 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/jisreview
+if not DEBUG and not env_str("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set; production needs PostgreSQL (postgres://…)."
+    )
 _default_db = f"sqlite:///{VAR_DIR / 'jisreview.sqlite3'}"
 try:
     DATABASES = {
@@ -103,6 +112,10 @@ try:
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+if not DATABASES["default"].get("NAME"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL names no database (e.g. postgres://host:5432/jisreview)."
+    )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
@@ -155,7 +168,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # E-mail: SMTP when EMAIL_HOST is set; otherwise files under var/mail/ with debug on.
 EMAIL_HOST = env_str("EMAIL_HOST", "")
-EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
@@ -172,6 +185,8 @@ else:
     )
 
 # Celery: an embedded filesystem broker under var/ unless CELERY_BROKER_URL names a server.
+if not DEBUG and not env_str("CELERY_BROKER_URL"):
+    raise ImproperlyConfigured("CELERY_BROKER_URL is not set; production needs Redis (redis://…).")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if not CELERY_BROKER_URL.startswith(("filesystem://", "redis://", "rediss://", "memory://")):
     raise ImproperlyConfigured(
@@ -197,8 +212,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so an unauthenticated request gets 401 with WWW-Authenticate, not 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

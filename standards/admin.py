@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from standards import services
 from standards.models import DraftingBody, InternationalCorrespondence, Ministry, Standard
 
 
@@ -36,6 +37,22 @@ class StandardAdmin(SimpleHistoryAdmin):
     filter_horizontal = ("ministries",)
     readonly_fields = ("division", "review_due_on", "review_due_fy", "updated_at")
     inlines = [CorrespondenceInline]
+
+    def save_model(self, request, obj, form, change):
+        # The history entry is written once the ministries are saved too (save_related).
+        obj.skip_history_when_saving = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        standard = form.instance
+        del standard.skip_history_when_saving
+        services.standard_history_record(
+            standard=standard,
+            by=request.user,
+            reason=request.POST.get("_change_reason", "admin"),
+            created=not change,
+        )
 
 
 @admin.register(Ministry)

@@ -1,11 +1,13 @@
 """The catalog API: thin adapters over selectors and services."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
 from accounts.roles import is_coordinator
 from standards import selectors, services
+from standards.dates import action_date_problems
 from standards.filters import ORDERING_FIELDS, StandardFilter
 from standards.models import Degree, InternationalCorrespondence, Ministry, Standard, StrategicField
 from standards.numbers import InvalidJisNumber, parse_jis_number
@@ -99,6 +101,16 @@ class StandardSerializer(serializers.ModelSerializer):
                 _("%(number)s is already in the catalog.") % {"number": number}
             )
         return number
+
+    def validate(self, attrs):
+        dates = {
+            name: attrs.get(name, getattr(self.instance, name, None))
+            for name in ("established_on", "revised_on", "confirmed_on")
+        }
+        problems = action_date_problems(**dates, today=timezone.localdate())
+        if problems:
+            raise serializers.ValidationError(problems)
+        return attrs
 
     def create(self, validated_data):
         return self._save(Standard(), validated_data)

@@ -109,3 +109,26 @@ def review_due_on(*dates: dt.date | None) -> dt.date | None:
     if not known:
         return None
     return add_years(max(known), REVIEW_INTERVAL_YEARS)
+
+
+def action_date_problems(
+    *,
+    established_on: dt.date | None,
+    revised_on: dt.date | None,
+    confirmed_on: dt.date | None,
+    today: dt.date,
+) -> dict[str, str]:
+    """Field → problem for dates a standard cannot have: in the future, or before its establishment."""
+    problems = {}
+    for name, day in (
+        ("established_on", established_on),
+        ("revised_on", revised_on),
+        ("confirmed_on", confirmed_on),
+    ):
+        if day and day > today:
+            problems[name] = _("the date is in the future")
+        elif name != "established_on" and day and established_on and day < established_on:
+            problems[name] = _("earlier than the establishment date %(date)s") % {
+                "date": established_on.isoformat()
+            }
+    return problems

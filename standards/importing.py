@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from standards.catalog_files import CatalogFileError, check_size, table_rows
-from standards.dates import InvalidDate, parse_date
+from standards.dates import InvalidDate, action_date_problems, parse_date
 from standards.models import Status, StrategicField
 from standards.numbers import InvalidJisNumber, normalize_width, parse_jis_number, search_key
 
@@ -312,22 +312,17 @@ class _RowParser:
         except InvalidDate as exc:
             self._error(name, value, exc)
             return None
-        if day > self.today:
-            self._error(name, value, _("the date is in the future"))
-            return None
         return day
 
     def _check_date_order(self, record: StandardRecord, values: dict) -> None:
-        established = record.established_on
-        for name in ("revised_on", "confirmed_on"):
-            later = getattr(record, name)
-            if established and later and later < established:
-                self._error(
-                    name,
-                    values.get(name),
-                    _("earlier than the establishment date %(date)s")
-                    % {"date": established.isoformat()},
-                )
+        problems = action_date_problems(
+            established_on=record.established_on,
+            revised_on=record.revised_on,
+            confirmed_on=record.confirmed_on,
+            today=self.today,
+        )
+        for name, message in problems.items():
+            self._error(name, values.get(name), message)
 
     def _split(self, value) -> list[str]:
         text = normalize_width(str(value or ""))

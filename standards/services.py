@@ -249,15 +249,33 @@ def standard_save(
     correspondences: list[dict] | None = None,
     reason: str = "",
 ) -> Standard:
-    """Create or update one standard with its relations; each change lands in the history."""
-    standard._history_user = by
-    standard._change_reason = reason
-    standard.save()
-    if ministries is not None:
-        standard.ministries.set(ministries)
+    """Create or update one standard with its relations, recorded as one history entry."""
+    adding = standard._state.adding
+    standard.skip_history_when_saving = True  # one entry below, not one per step of .set()
+    try:
+        standard.save()
+        if ministries is not None:
+            standard.ministries.set(ministries)
+    finally:
+        del standard.skip_history_when_saving
+    standard_history_record(standard=standard, by=by, reason=reason, created=adding)
     if correspondences is not None:
         _replace_correspondences(standard, correspondences, by=by, reason=reason)
     return standard
+
+
+def standard_history_record(*, standard: Standard, by, reason: str, created: bool = False) -> None:
+    """Write one history entry with the standard's current fields and ministries."""
+    now = timezone.now()
+    history.record_rows(
+        Standard,
+        [standard.pk],
+        history_type="+" if created else "~",
+        date=now,
+        user_id=getattr(by, "pk", None),
+        reason=reason,
+    )
+    history.record_m2m(Standard, "ministries", [standard.pk], date=now)
 
 
 def _replace_correspondences(standard: Standard, items: list[dict], *, by, reason: str) -> None:

@@ -29,6 +29,8 @@ def standard_list(request):
     page = Paginator(queryset, page_size).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("ordering", None)
     return render(
         request,
         "standards/list.html",
@@ -37,6 +39,7 @@ def standard_list(request):
             "page": page,
             "ordering": ordering,
             "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
             "page_sizes": PAGE_SIZES,
             "page_size": page_size,
         },

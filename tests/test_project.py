@@ -44,6 +44,8 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "x" * 50,
     "DJANGO_ALLOWED_HOSTS": "jis.example.jp",
     "EMAIL_HOST": "smtp.example.jp",
+    "DATABASE_URL": "postgres://jis@db.example.jp:5432/jisreview",
+    "CELERY_BROKER_URL": "redis://redis.example.jp:6379/0",
 }
 
 
@@ -66,6 +68,11 @@ PRODUCTION = {
         ({**PRODUCTION, "EMAIL_PORT": "smtp"}, "EMAIL_PORT='smtp' is not an integer"),
         ({**PRODUCTION, "EMAIL_HOST": ""}, "EMAIL_HOST is not set"),
         ({**PRODUCTION, "CACHE_URL": "memcached://x"}, "CACHE_URL='memcached://x' must be"),
+        ({**PRODUCTION, "DATABASE_URL": ""}, "DATABASE_URL is not set"),
+        ({**PRODUCTION, "DATABASE_URL": "postgres://db.example.jp"}, "names no database"),
+        ({**PRODUCTION, "CELERY_BROKER_URL": ""}, "CELERY_BROKER_URL is not set"),
+        ({**PRODUCTION, "EMAIL_PORT": "99999"}, "must be at most 65535"),
+        ({**PRODUCTION, "JISREVIEW_VAR_DIR": "/proc/none/var"}, "cannot be created"),
     ],
 )
 def test_bad_configuration_fails_at_start_with_a_message(env, message):

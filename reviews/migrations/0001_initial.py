@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('standards', '0002_ministries_and_roles'),
+        ('standards', '0002_ministries'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -116,9 +116,10 @@ def test_any_signed_in_user_reads(client, request, catalog, user):
     assert client.get(LIST).status_code == 200
 
 
-def test_anonymous_gets_401_or_403_and_no_data(api_client, catalog):
+def test_anonymous_gets_401_and_no_data(api_client, catalog):
     response = api_client.get(LIST)
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert "results" not in response.json()
 
 
@@ -244,3 +245,30 @@ def test_duplicate_number_is_a_field_error(token_client, coordinator, catalog):
     response = token_client(coordinator).post(LIST, {**NEW, "number": "jisb8445"}, format="json")
     assert response.status_code == 400
     assert "JIS B 8445 is already in the catalog" in response.json()["number"][0]
+
+
+def test_one_api_change_is_one_history_entry(token_client, coordinator, catalog):
+    wbgt = catalog["wbgt"]
+    before = wbgt.history.count()
+    response = token_client(coordinator).patch(
+        f"{LIST}{wbgt.pk}/", {"title_en": "WBGT meters", "ministry_codes": ["MHLW"]}, format="json"
+    )
+    assert response.status_code == 200
+    assert wbgt.history.count() == before + 1
+    latest = wbgt.history.latest("history_date")
+    assert latest.title_en == "WBGT meters" and [
+        m.ministry_id for m in latest.ministries.all()
+    ] == ["MHLW"]
+
+
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [
+        ({"established_on": "2099-01-01"}, "established_on"),
+        ({"established_on": "2016-03-22", "revised_on": "2010-01-01"}, "revised_on"),
+    ],
+)
+def test_api_refuses_impossible_dates(token_client, coordinator, dates, field):
+    response = token_client(coordinator).post(LIST, {**NEW, **dates}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]

@@ -158,3 +158,26 @@ def test_admin_normalises_the_number_and_rejects_bad_ones(client, django_user_mo
     response = client.post("/admin/standards/standard/add/", {**form, "number": "ISO 9001"})
     assert response.status_code == 200 and "「ISO 9001」" in response.content.decode()
     assert Standard.objects.count() == 1
+
+
+def test_admin_edit_is_one_history_entry(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.jp", "pw")
+    client.force_login(admin)
+    standard = StandardFactory(number="JIS B 8445", title_ja="ロボット", ministries=["METI"])
+    form = {
+        "number": "JIS B 8445",
+        "title_ja": "生活支援ロボット",
+        "status": "active",
+        "ministries": ["METI", "MHLW"],
+        "ics_codes": "[]",
+        "strategic_fields": "[]",
+        "correspondences-TOTAL_FORMS": "0",
+        "correspondences-INITIAL_FORMS": "0",
+    }
+    before = standard.history.count()
+    response = client.post(f"/admin/standards/standard/{standard.pk}/change/", form)
+    assert response.status_code == 302
+    assert standard.history.count() == before + 1
+    latest = standard.history.latest("history_date")
+    assert latest.history_user == admin
+    assert sorted(m.ministry_id for m in latest.ministries.all()) == ["METI", "MHLW"]

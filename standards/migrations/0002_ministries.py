@@ -1,4 +1,4 @@
-"""The competent ministers under the Industrial Standardization Act, and the role groups."""
+"""The competent ministers under the Industrial Standardization Act."""
 
 from django.db import migrations
 
@@ -12,7 +12,6 @@ MINISTRIES = [
     ("MOE", "環境大臣", "Minister of the Environment", "環境省;環境", 70),
     ("CAO", "内閣総理大臣", "Prime Minister", "内閣府;内閣総理", 80),
 ]
-ROLES = ["coordinator", "reviewer", "ministry_viewer"]
 
 
 def forwards(apps, schema_editor):
@@ -21,9 +20,6 @@ def forwards(apps, schema_editor):
         Ministry.objects.update_or_create(
             code=code, defaults={"name_ja": name_ja, "name_en": name_en, "aliases": aliases, "sort_order": order}
         )
-    Group = apps.get_model("auth", "Group")
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
 
 
 def backwards(apps, schema_editor):
@@ -31,5 +27,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("standards", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+    dependencies = [("standards", "0001_initial")]
     operations = [migrations.RunPython(forwards, backwards)]
