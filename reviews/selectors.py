@@ -110,3 +110,12 @@ def plan_entries(programme: Programme):
 
 def plan_year_rows(programme: Programme):
     return PlanYear.objects.filter(programme=programme)
+
+
+def manual_moves(programme: Programme, limit: int = 20):
+    """The latest standards moved by hand, with the coordinator's reason."""
+    return (
+        programme.entries.filter(locked=True)
+        .select_related("standard")
+        .order_by("-updated_at")[:limit]
+    )

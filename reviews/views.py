@@ -57,6 +57,7 @@ def _plan_context(request, programme, form) -> dict:
             selectors.plan_counts(programme, "division"), programme.fiscal_years
         ),
         "form": form,
+        "manual_moves": selectors.manual_moves(programme),
         "can_edit": is_coordinator(request.user),
     }
 

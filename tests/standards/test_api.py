@@ -242,7 +242,9 @@ def test_filter_by_drafting_body_name(client, reviewer):
 
 
 def test_duplicate_number_is_a_field_error(token_client, coordinator, catalog):
-    response = token_client(coordinator).post(LIST, {**NEW, "number": "jisb8445"}, format="json")
+    response = token_client(coordinator).post(
+        LIST, {**NEW, "number": "jisb8445"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert "JIS B 8445 is already in the catalog" in response.json()["number"][0]
 
