@@ -265,3 +265,64 @@ def test_infeasible_input_is_rejected_with_the_numbers(problem, message):
     with pytest.raises(PlanningError) as excinfo:
         planning.solve(problem)
     assert message in str(excinfo.value)
+
+
+def lateness_free_plan_exists(problem: Problem) -> bool:
+    """Whether some plan keeps every free standard at or before its effective due year."""
+    restricted = Problem(
+        problem.first_year,
+        problem.years,
+        problem.capacity,
+        [
+            item
+            if item.fixed or item.fast_track
+            else Item(item.key, item.due_year, item.ministry, False, item.current_year, item.fixed)
+            for item in problem.items
+        ],
+        problem.locked_years,
+    )
+    items, years = list(restricted.items), list(restricted.year_range)
+    pairs = [
+        (i, y)
+        for i, item in enumerate(items)
+        for y in planning.allowed_years(item, restricted)
+        if item.fixed or y <= planning.effective_due(item, restricted.first_year)
+    ]
+    if not items:
+        return True
+    if {i for i, _ in pairs} != set(range(len(items))):
+        return False
+    rows, upper, lower = [], [], []
+    for i in range(len(items)):
+        rows.append([1 if j == i else 0 for j, _ in pairs]), lower.append(1), upper.append(1)
+    for y in years:
+        fixed_here = sum(1 for item in items if item.fixed and item.current_year == y)
+        (
+            rows.append([1 if year == y else 0 for _, year in pairs]),
+            lower.append(0),
+            upper.append(max(problem.capacity, fixed_here)),
+        )
+    result = milp(
+        np.zeros(len(pairs)),
+        constraints=LinearConstraint(np.array(rows), lower, upper),
+        integrality=np.ones(len(pairs)),
+        bounds=Bounds(0, 1),
+    )
+    return result.success
+
+
+def test_no_standard_is_late_when_a_plan_without_lateness_exists():
+    checked = 0
+    for seed, tight, replan in CASES:
+        problem = random_problem(random.Random(1000 + seed), tight=tight, replan=replan)
+        if not lateness_free_plan_exists(problem):
+            continue
+        checked += 1
+        plan = planning.solve(problem).by_key()
+        late = [
+            i.key
+            for i in problem.items
+            if not i.fixed and plan[i.key].year > planning.effective_due(i, problem.first_year)
+        ]
+        assert late == [], (seed, tight, replan)
+    assert checked >= len(CASES) // 3, "too few instances admit a plan without lateness to test"
