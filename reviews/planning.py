@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 EARLY_COST = 2
+# Above the most an early placement can cost in five years (2 × 4 + 10 + 1 = 19), so the optimum never
+# makes a standard late when a plan without lateness exists.
 LATE_COST = 20
 MOVE_COST = 1
 # Worth moving a standard up to four years early, never worth making one a year late.
