@@ -1,0 +1,140 @@
+"""Answers validated against their questionnaire version: types, choices, required, conditions."""
+
+import copy
+
+import pytest
+
+from reviews.questionnaire import (
+    DefinitionError,
+    check_definition,
+    clean_answers,
+    content_hash,
+    validate_answers,
+)
+
+
+def label(text):
+    return {"ja": text, "en": text}
+
+
+FORM = {
+    "code": "test",
+    "title": label("test"),
+    "questions": [
+        {
+            "key": "action",
+            "type": "single",
+            "label": label("action"),
+            "required": True,
+            "choices": [{"value": v, "label": label(v)} for v in ("confirm", "revise", "withdraw")],
+        },
+        {
+            "key": "reason",
+            "type": "long_text",
+            "label": label("reason"),
+            "required": True,
+            "when": {"key": "action", "in": ["revise", "withdraw"]},
+        },
+        {
+            "key": "users",
+            "type": "multiple",
+            "label": label("users"),
+            "required": True,
+            "choices": [{"value": v, "label": label(v)} for v in ("state", "local", "other")],
+        },
+        {
+            "key": "detail",
+            "type": "short_text",
+            "label": label("detail"),
+            "required": False,
+            "when": {"key": "users", "in": ["other"]},
+        },
+        {"key": "cited", "type": "yes_no", "label": label("cited"), "required": True},
+        {
+            "key": "count",
+            "type": "number",
+            "label": label("count"),
+            "required": False,
+            "min": 0,
+            "max": 100,
+            "when": {"key": "cited", "in": [True]},
+        },
+        {"key": "checked_on", "type": "date", "label": label("checked"), "required": False},
+        {
+            "key": "confidence",
+            "type": "scale",
+            "label": label("confidence"),
+            "required": True,
+            "min": 1,
+            "max": 5,
+        },
+    ],
+}
+COMPLETE = {"action": "confirm", "users": ["state"], "cited": False, "confidence": 4}
+
+
+def test_a_complete_answer_set_passes():
+    assert validate_answers(FORM, COMPLETE, complete=True) == {}
+
+
+@pytest.mark.parametrize(
+    ("answers", "complete", "errors"),
+    [
+        ({}, False, set()),  # an empty draft is fine
+        ({}, True, {"action", "users", "cited", "confidence"}),
+        ({**COMPLETE, "action": "revise"}, True, {"reason"}),  # conditional and now required
+        ({**COMPLETE, "action": "revise", "reason": "outdated"}, True, set()),
+        ({**COMPLETE, "reason": "not asked"}, True, {"reason"}),  # answered but not shown
+        ({**COMPLETE, "action": "abolish"}, False, {"action"}),
+        ({**COMPLETE, "users": ["state", "state"]}, False, {"users"}),
+        ({**COMPLETE, "users": "state"}, False, {"users"}),
+        ({**COMPLETE, "users": ["other"], "detail": "港湾局"}, True, set()),
+        ({**COMPLETE, "cited": "yes"}, False, {"cited"}),
+        ({**COMPLETE, "cited": True, "count": 101}, False, {"count"}),
+        ({**COMPLETE, "cited": True, "count": True}, False, {"count"}),
+        ({**COMPLETE, "cited": True, "count": 12}, True, set()),
+        ({**COMPLETE, "checked_on": "2026-02-30"}, False, {"checked_on"}),
+        ({**COMPLETE, "checked_on": "2026-11-28"}, True, set()),
+        ({**COMPLETE, "confidence": 6}, False, {"confidence"}),
+        ({**COMPLETE, "confidence": 2.5}, False, {"confidence"}),
+        ({**COMPLETE, "colour": "blue"}, False, {"colour"}),
+    ],
+)
+def test_validation_names_each_question_at_fault(answers, complete, errors):
+    assert set(validate_answers(FORM, answers, complete=complete)) == errors
+
+
+def test_clean_drops_empty_and_no_longer_shown_answers():
+    answers = {**COMPLETE, "reason": "left over", "detail": "", "users": ["state"]}
+    assert clean_answers(FORM, answers) == COMPLETE
+
+
+def test_content_hash_is_stable_and_sensitive():
+    same = copy.deepcopy(FORM)
+    assert content_hash(same) == content_hash(FORM)
+    same["questions"][0]["label"]["ja"] = "推奨する措置"
+    assert content_hash(same) != content_hash(FORM)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f["questions"].append(copy.deepcopy(f["questions"][0])), "unique"),
+        (lambda f: f["questions"][0].update(type="colour"), "type must be"),
+        (
+            lambda f: f["questions"][0].update(choices=[{"value": "a", "label": label("a")}]),
+            "two or more choices",
+        ),
+        (
+            lambda f: f["questions"][3].update(when={"key": "users", "in": ["revise"]}),
+            "cannot take",
+        ),
+        (lambda f: f["questions"][0].update(when={"key": "reason", "in": ["x"]}), "earlier"),
+        (lambda f: f["questions"][0]["label"].pop("en"), "Japanese and English"),
+    ],
+)
+def test_malformed_definitions_are_refused(change, message):
+    broken = copy.deepcopy(FORM)
+    change(broken)
+    with pytest.raises(DefinitionError, match=message):
+        check_definition(broken)
