@@ -119,3 +119,59 @@ def manual_moves(programme: Programme, limit: int = 20):
         .select_related("standard")
         .order_by("-updated_at")[:limit]
     )
+
+
+def unbatched_entries(
+    programme: Programme, fiscal_year: int, *, ministry=None, division=None, drafting_body=None
+):
+    """The year's plan entries with no assignment yet, filtered, in catalog order."""
+    entries = (
+        programme.entries.filter(fiscal_year=fiscal_year)
+        .exclude(standard__assignments__fiscal_year=fiscal_year)
+        .select_related("standard")
+        .order_by("standard__division", "standard__number")
+    )
+    if ministry:
+        entries = entries.filter(standard__ministries__code=ministry)
+    if division:
+        entries = entries.filter(standard__division=division)
+    if drafting_body:
+        entries = entries.filter(standard__drafting_body__name=drafting_body)
+    return list(entries.distinct())
+
+
+def routing_pool(standard) -> list:
+    """Reviewers of the most specific routing rule matching the standard."""
+    from reviews.models import RoutingRule
+
+    ministries = list(standard.ministries.values_list("code", flat=True))
+    wanted = [
+        (
+            RoutingRule.Kind.DRAFTING_BODY,
+            [standard.drafting_body.name] if standard.drafting_body else [],
+        ),
+        (RoutingRule.Kind.DIVISION, [standard.division]),
+        (RoutingRule.Kind.MINISTRY, ministries),
+    ]
+    for kind, values in wanted:
+        rules = RoutingRule.objects.filter(kind=kind, value__in=values).prefetch_related(
+            "reviewers"
+        )
+        pool = {user for rule in rules for user in rule.reviewers.all() if user.is_active}
+        if pool:
+            return sorted(pool, key=lambda user: user.username)
+    return []
+
+
+def open_work(users) -> dict[int, int]:
+    """User id → number of assignments still waiting for their answer."""
+    from reviews.models import Assignment
+    from reviews.workflow import OPEN_STATES
+
+    rows = (
+        Assignment.objects.filter(reviewer__in=users, state__in=OPEN_STATES)
+        .values("reviewer")
+        .annotate(n=Count("id"))
+        .values_list("reviewer", "n")
+    )
+    return dict(rows)

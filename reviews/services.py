@@ -7,8 +7,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reviews import planning, selectors
-from reviews.models import PlanEntry, PlanReason, PlanYear, Programme
+from reviews import planning, questionnaire, selectors, workflow
+from reviews.models import (
+    Assignment,
+    Batch,
+    PlanEntry,
+    PlanReason,
+    PlanYear,
+    Programme,
+    QuestionnaireVersion,
+    Response,
+    StandardOutcome,
+    Transition,
+    Usability,
+)
 from standards import bulk, history
 from standards.dates import fiscal_year, fiscal_year_label
 
@@ -176,3 +188,275 @@ def plan_year_lock(*, programme: Programme, year: int, by) -> PlanYear:
 
 def current_fiscal_year(today) -> int:
     return fiscal_year(today)
+
+
+# --- survey: questionnaires, batches, assignments ----------------------------------------------
+
+
+class StaleResponse(Exception):
+    """The response changed since the version the client based its answers on."""
+
+    def __init__(self, response: Response):
+        super().__init__(f"response {response.pk} is at version {response.version}")
+        self.response = response
+
+
+def questionnaire_publish(*, definition: dict) -> QuestionnaireVersion:
+    """Publish a definition as the next version, or return the version with the same content."""
+    questionnaire.check_definition(definition)
+    digest = questionnaire.content_hash(definition)
+    code = definition["code"]
+    existing = QuestionnaireVersion.objects.filter(code=code, content_hash=digest).first()
+    if existing:
+        return existing
+    latest = QuestionnaireVersion.objects.filter(code=code).order_by("-version").first()
+    return QuestionnaireVersion.objects.create(
+        code=code,
+        version=(latest.version + 1) if latest else 1,
+        title_ja=definition["title"]["ja"],
+        title_en=definition["title"]["en"],
+        definition=definition,
+        content_hash=digest,
+    )
+
+
+def questionnaire_current(code: str = "jis-procurement") -> QuestionnaireVersion:
+    return QuestionnaireVersion.objects.filter(code=code).order_by("-version").first()
+
+
+@transaction.atomic
+def batches_create(
+    *,
+    programme: Programme,
+    fiscal_year: int,
+    due_on,
+    max_size: int,
+    by,
+    reviewer=None,
+    ministry: str | None = None,
+    division: str | None = None,
+    drafting_body: str | None = None,
+) -> list[Batch]:
+    """Cut the year's not-yet-batched plan entries matching the selection into batches of max_size.
+    Without a reviewer, each batch goes to the routing pool's reviewer with the least open work."""
+    entries = selectors.unbatched_entries(
+        programme, fiscal_year, ministry=ministry, division=division, drafting_body=drafting_body
+    )
+    if not entries:
+        raise ValidationError(
+            _("No standard of FY%(year)s matches this selection, or all are already in batches.")
+            % {"year": fiscal_year}
+        )
+    form = questionnaire_current()
+    if form is None:
+        raise ValidationError(_("No questionnaire has been published yet."))
+    criteria = {
+        k: v
+        for k, v in (
+            ("ministry", ministry),
+            ("division", division),
+            ("drafting_body", drafting_body),
+        )
+        if v
+    }
+    batches = []
+    for start in range(0, len(entries), max_size):
+        chunk = entries[start : start + max_size]
+        chosen = reviewer or routing_reviewer(chunk[0].standard, fiscal_year=fiscal_year)
+        batch = Batch.objects.create(
+            programme=programme,
+            fiscal_year=fiscal_year,
+            reviewer=chosen,
+            coordinator=by,
+            due_on=due_on,
+            criteria=criteria,
+            name=_batch_name(fiscal_year, criteria, len(batches) + 1),
+        )
+        Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    batch=batch,
+                    standard=e.standard,
+                    reviewer=chosen,
+                    questionnaire=form,
+                    fiscal_year=fiscal_year,
+                    due_on=due_on,
+                )
+                for e in chunk
+            ]
+        )
+        batches.append(batch)
+    return batches
+
+
+def _batch_name(fiscal_year: int, criteria: dict, index: int) -> str:
+    what = " / ".join(str(v) for v in criteria.values()) or _("all")
+    return f"FY{fiscal_year} {what} #{index}"
+
+
+def routing_reviewer(standard, *, fiscal_year: int):
+    """The reviewer with the least open work in the most specific rule that matches the standard:
+    drafting body, then division, then any of its ministries."""
+    candidates = selectors.routing_pool(standard)
+    if not candidates:
+        raise ValidationError(
+            _("No routing rule covers %(number)s; choose a reviewer for this batch.")
+            % {"number": standard.number}
+        )
+    load = selectors.open_work(candidates)
+    return min(candidates, key=lambda user: (load.get(user.pk, 0), user.username))
+
+
+def _transition(assignment: Assignment, action: str, *, by, comment: str = "") -> Assignment:
+    """The one place an assignment changes state: checked against the workflow table, recorded."""
+    before = assignment.state
+    assignment.state = workflow.next_state(before, action)
+    Transition.objects.create(
+        assignment=assignment,
+        action=action,
+        from_state=before,
+        to_state=assignment.state,
+        by=by,
+        comment=comment,
+    )
+    assignment._history_user, assignment._change_reason = by, comment or action
+    return assignment
+
+
+def _locked_assignment(assignment: Assignment) -> Assignment:
+    return (
+        Assignment.objects.select_for_update()
+        .select_related("questionnaire", "standard")
+        .get(pk=assignment.pk)
+    )
+
+
+@transaction.atomic
+def response_save_draft(*, assignment: Assignment, answers: dict, based_on: int, by) -> Response:
+    """Save answers as a draft. Refused (StaleResponse) when someone saved since version `based_on`;
+    answers are checked for type and choice, not completeness."""
+    assignment = _locked_assignment(assignment)
+    response, _created = Response.objects.select_for_update().get_or_create(assignment=assignment)
+    if response.version != based_on:
+        raise StaleResponse(response)
+    errors = questionnaire.validate_answers(
+        assignment.questionnaire.definition, answers, complete=False
+    )
+    if errors:
+        raise ValidationError(errors)
+    _transition(assignment, workflow.Action.SAVE_DRAFT, by=by)
+    assignment.save()
+    response.answers = questionnaire.clean_answers(assignment.questionnaire.definition, answers)
+    response.version += 1
+    response.updated_by, response._history_user = by, by
+    response.save()
+    return response
+
+
+@transaction.atomic
+def assignment_submit(*, assignment: Assignment, by) -> Assignment:
+    assignment = _locked_assignment(assignment)
+    response = Response.objects.filter(assignment=assignment).first()
+    answers = response.answers if response else {}
+    errors = questionnaire.validate_answers(
+        assignment.questionnaire.definition, answers, complete=True
+    )
+    if errors:
+        raise ValidationError(errors)
+    _transition(assignment, workflow.Action.SUBMIT, by=by)
+    assignment.submitted_at = timezone.now()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment:
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Say what needs fixing.")})
+    assignment = _locked_assignment(assignment)
+    _transition(assignment, workflow.Action.RETURN, by=by, comment=comment.strip())
+    assignment.decided_at, assignment.return_comment = timezone.now(), comment.strip()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assignment:
+    """Accept the response and write its outcome on the standard."""
+    assignment = _locked_assignment(assignment)
+    _transition(assignment, workflow.Action.ACCEPT, by=by, comment=comment)
+    assignment.decided_at = timezone.now()
+    assignment.save()
+    response = Response.objects.get(assignment=assignment)
+    StandardOutcome.objects.update_or_create(
+        standard=assignment.standard,
+        defaults={
+            **outcome_from_answers(response.answers),
+            "response": response,
+            "accepted_at": assignment.decided_at,
+            "accepted_by": by,
+        },
+    )
+    return assignment
+
+
+def outcome_from_answers(answers: dict) -> dict:
+    """Usability, citation in procurement and the recommended action, read from the FY2026 form."""
+    used = answers.get("used_in_procurement")
+    could = answers.get("could_be_used")
+    if used == "yes" or could == "yes":
+        usability = Usability.USABLE
+    elif could == "with_conditions":
+        usability = Usability.WITH_CONDITIONS
+    elif could == "no":
+        usability = Usability.NOT_USABLE
+    else:
+        usability = Usability.UNKNOWN
+    return {
+        "usability": usability,
+        "cited_in_procurement": {"yes": True, "no": False}.get(used),
+        "procurers": answers.get("procurers", []),
+        "procurers_detail": answers.get("procurers_detail", ""),
+        "recommended_action": answers.get("recommended_action", ""),
+    }
+
+
+@transaction.atomic
+def assignment_reassign(*, assignment: Assignment, reviewer, by) -> Assignment:
+    """Give one assignment to another reviewer; its answers stay with it."""
+    assignment = _locked_assignment(assignment)
+    assignment.reviewer = reviewer
+    assignment._history_user, assignment._change_reason = by, f"reassigned to {reviewer.username}"
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def batch_reassign(*, batch: Batch, reviewer, by) -> Batch:
+    """Give a batch and its assignments to another reviewer; answers stay."""
+    batch.reviewer = reviewer
+    batch._history_user = by
+    batch.save()
+    for assignment in batch.assignments.select_for_update():
+        assignment.reviewer = reviewer
+        assignment._history_user, assignment._change_reason = (
+            by,
+            f"batch reassigned to {reviewer.username}",
+        )
+        assignment.save()
+    return batch
+
+
+@transaction.atomic
+def assignments_withdraw_for_standard(*, standard, by=None) -> int:
+    """Withdraw the open assignments of a standard that has been withdrawn from the catalog."""
+    count = 0
+    for assignment in (
+        Assignment.objects.select_for_update()
+        .filter(standard=standard)
+        .exclude(state__in=[workflow.State.ACCEPTED, workflow.State.WITHDRAWN])
+    ):
+        _transition(assignment, workflow.Action.WITHDRAW, by=by, comment="standard withdrawn")
+        assignment.save()
+        count += 1
+    return count

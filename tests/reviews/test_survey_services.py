@@ -1,0 +1,248 @@
+"""The survey workflow through its services: publish, batch, draft, submit, return, accept, reassign."""
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from reviews import services
+from reviews.models import (
+    Assignment,
+    QuestionnaireVersion,
+    RoutingRule,
+    StandardOutcome,
+    Transition,
+)
+from reviews.workflow import InvalidTransition, State
+from tests.standards.factories import StandardFactory
+
+pytestmark = pytest.mark.django_db
+FORM = json.loads(
+    (Path(__file__).resolve().parents[2] / "fixtures" / "questionnaire_fy2026.json").read_text(
+        "utf-8"
+    )
+)
+COMPLETE = {
+    "recommended_action": "confirm",
+    "used_in_procurement": "yes",
+    "procurers": ["national_ministries", "local_governments"],
+    "procurers_detail": "国土交通省 共通仕様書",
+    "procurement_use": ["specification_reference"],
+    "cited_by_regulations": False,
+    "market_use": "widely",
+    "cited_standards_status": "all_current",
+    "jis_mark_certification": True,
+    "certificate_count": 120,
+    "revision_within_three_years": True,
+    "stakeholders_consulted": ["manufacturers", "users"],
+    "confidence": 4,
+}
+
+
+@pytest.fixture
+def programme():
+    for i in range(12):
+        StandardFactory(
+            number=f"JIS B {7900 + i}",
+            established_on=dt.date(2021, 6, 1),
+            ministries=["METI"] if i % 2 else ["MLIT"],
+        )
+    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=20)
+    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    services.questionnaire_publish(definition=FORM)
+    return programme
+
+
+@pytest.fixture
+def assignment(programme, coordinator, reviewer):
+    [batch] = services.batches_create(
+        programme=programme,
+        fiscal_year=2026,
+        due_on=dt.date(2026, 12, 25),
+        max_size=50,
+        by=coordinator,
+        reviewer=reviewer,
+    )
+    return batch.assignments.first()
+
+
+def test_publishing_the_same_form_twice_is_one_version_and_versions_are_immutable():
+    first = services.questionnaire_publish(definition=FORM)
+    assert services.questionnaire_publish(definition=copy.deepcopy(FORM)) == first
+    changed = copy.deepcopy(FORM)
+    changed["questions"][0]["help"]["ja"] += "（改訂）"
+    second = services.questionnaire_publish(definition=changed)
+    assert (first.version, second.version) == (1, 2) and first.content_hash != second.content_hash
+    first.title_ja = "changed"
+    with pytest.raises(ValueError, match="never changes"):
+        first.save()
+    assert QuestionnaireVersion.objects.get(pk=first.pk).title_ja == FORM["title"]["ja"]
+
+
+def test_the_fixture_form_is_valid_and_the_complete_answers_pass():
+    from reviews.questionnaire import check_definition, validate_answers
+
+    check_definition(FORM)
+    assert validate_answers(FORM, COMPLETE, complete=True) == {}
+
+
+def test_batches_respect_selection_and_maximum_size(programme, coordinator, reviewer):
+    batches = services.batches_create(
+        programme=programme,
+        fiscal_year=2026,
+        due_on=dt.date(2026, 12, 25),
+        max_size=4,
+        by=coordinator,
+        reviewer=reviewer,
+        ministry="MLIT",
+    )
+    sizes = [b.assignments.count() for b in batches]
+    assert max(sizes) <= 4
+    standards = Assignment.objects.values_list("standard__ministries__code", flat=True)
+    assert set(standards) == {"MLIT"}
+    with pytest.raises(ValidationError, match="already in batches"):
+        services.batches_create(
+            programme=programme,
+            fiscal_year=2026,
+            due_on=dt.date(2026, 12, 25),
+            max_size=4,
+            by=coordinator,
+            reviewer=reviewer,
+            ministry="MLIT",
+        )
+
+
+def test_routing_balances_open_work_across_the_pool(
+    programme, coordinator, reviewer, other_reviewer
+):
+    rule = RoutingRule.objects.create(kind=RoutingRule.Kind.DIVISION, value="B")
+    rule.reviewers.set([reviewer, other_reviewer])
+    batches = services.batches_create(
+        programme=programme,
+        fiscal_year=2026,
+        due_on=dt.date(2026, 12, 25),
+        max_size=3,
+        by=coordinator,
+    )
+    load = {}
+    for batch in batches:
+        load[batch.reviewer.username] = (
+            load.get(batch.reviewer.username, 0) + batch.assignments.count()
+        )
+    assert set(load) == {"rev", "rev2"}
+    assert abs(load["rev"] - load["rev2"]) <= 3
+
+
+def test_no_routing_rule_and_no_reviewer_is_a_clear_error(programme, coordinator):
+    with pytest.raises(ValidationError, match="No routing rule covers JIS B"):
+        services.batches_create(
+            programme=programme,
+            fiscal_year=2026,
+            due_on=dt.date(2026, 12, 25),
+            max_size=3,
+            by=coordinator,
+        )
+
+
+def test_full_round_trip_draft_submit_return_resubmit_accept(assignment, reviewer, coordinator):
+    draft = services.response_save_draft(
+        assignment=assignment, answers={"recommended_action": "revise"}, based_on=0, by=reviewer
+    )
+    assert draft.version == 1
+    with pytest.raises(ValidationError) as excinfo:
+        services.assignment_submit(assignment=assignment, by=reviewer)
+    assert (
+        "action_reason" in excinfo.value.message_dict
+        and "used_in_procurement" in excinfo.value.message_dict
+    )
+    services.response_save_draft(assignment=assignment, answers=COMPLETE, based_on=1, by=reviewer)
+    services.assignment_submit(assignment=assignment, by=reviewer)
+    with pytest.raises(ValidationError, match="Say what needs fixing"):
+        services.assignment_return(assignment=assignment, by=coordinator, comment=" ")
+    services.assignment_return(assignment=assignment, by=coordinator, comment="調達者を具体的に")
+    assignment.refresh_from_db()
+    assert (assignment.state, assignment.return_comment) == (State.RETURNED, "調達者を具体的に")
+    services.response_save_draft(
+        assignment=assignment,
+        answers={**COMPLETE, "procurers_detail": "国交省 土木工事共通仕様書"},
+        based_on=2,
+        by=reviewer,
+    )
+    services.assignment_submit(assignment=assignment, by=reviewer)
+    services.assignment_accept(assignment=assignment, by=coordinator)
+    outcome = StandardOutcome.objects.get(standard=assignment.standard)
+    assert (outcome.usability, outcome.cited_in_procurement, outcome.recommended_action) == (
+        "usable",
+        True,
+        "confirm",
+    )
+    assert (
+        outcome.procurers_detail == "国交省 土木工事共通仕様書"
+        and outcome.response.assignment == assignment
+    )
+    trail = list(
+        Transition.objects.filter(assignment=assignment).values_list(
+            "from_state", "to_state", "by__username"
+        )
+    )
+    assert trail == [
+        ("assigned", "in_progress", "rev"),
+        ("in_progress", "in_progress", "rev"),
+        ("in_progress", "submitted", "rev"),
+        ("submitted", "returned", "coord"),
+        ("returned", "in_progress", "rev"),
+        ("in_progress", "submitted", "rev"),
+        ("submitted", "accepted", "coord"),
+    ]
+
+
+def test_stale_save_is_refused_and_keeps_the_newer_answers(assignment, reviewer, coordinator):
+    services.response_save_draft(
+        assignment=assignment, answers={"market_use": "widely"}, based_on=0, by=reviewer
+    )
+    with pytest.raises(services.StaleResponse) as excinfo:
+        services.response_save_draft(
+            assignment=assignment, answers={"market_use": "rarely"}, based_on=0, by=coordinator
+        )
+    assert excinfo.value.response.answers == {"market_use": "widely"}
+    assert assignment.response.answers == {"market_use": "widely"}
+
+
+def test_invalid_answers_in_a_draft_name_the_question(assignment, reviewer):
+    with pytest.raises(ValidationError) as excinfo:
+        services.response_save_draft(
+            assignment=assignment,
+            answers={"confidence": 9, "market_use": "often"},
+            based_on=0,
+            by=reviewer,
+        )
+    assert set(excinfo.value.message_dict) == {"confidence", "market_use"}
+    assert (
+        not hasattr(Assignment.objects.get(pk=assignment.pk), "response")
+        or assignment.response.version == 0
+    )
+
+
+def test_transitions_outside_the_table_are_refused(assignment, coordinator):
+    with pytest.raises(InvalidTransition, match="Cannot accept an assignment that is assigned"):
+        services.assignment_accept(assignment=assignment, by=coordinator)
+    assert Assignment.objects.get(pk=assignment.pk).state == State.ASSIGNED
+
+
+def test_reassigning_keeps_the_answers(assignment, reviewer, other_reviewer, coordinator):
+    services.response_save_draft(
+        assignment=assignment, answers={"market_use": "partly"}, based_on=0, by=reviewer
+    )
+    services.batch_reassign(batch=assignment.batch, reviewer=other_reviewer, by=coordinator)
+    assignment.refresh_from_db()
+    assert assignment.reviewer == other_reviewer and assignment.response.answers == {
+        "market_use": "partly"
+    }
+
+
+def test_withdrawn_standard_withdraws_its_open_assignments(assignment):
+    assert services.assignments_withdraw_for_standard(standard=assignment.standard) == 1
+    assert Assignment.objects.get(pk=assignment.pk).state == State.WITHDRAWN
