@@ -1,0 +1,216 @@
+"""The survey API: batches, assignments, responses and the workflow actions, thin over services."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response as ApiResponse
+
+from reviews import permissions as scope
+from reviews import services
+from reviews.models import Assignment, Batch
+from reviews.workflow import InvalidTransition, State
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.username", read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Batch
+        fields = (
+            "id",
+            "name",
+            "fiscal_year",
+            "reviewer",
+            "due_on",
+            "criteria",
+            "created_at",
+            "progress",
+        )
+
+    def get_progress(self, batch) -> dict[str, int]:
+        return {state: getattr(batch, f"n_{state}", 0) for state in State.values}
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(source="standard.number")
+    title_ja = serializers.CharField(source="standard.title_ja")
+    reviewer = serializers.CharField(source="reviewer.username")
+    questionnaire_version = serializers.IntegerField(source="questionnaire.version")
+
+    class Meta:
+        model = Assignment
+        fields = (
+            "id",
+            "batch",
+            "number",
+            "title_ja",
+            "reviewer",
+            "fiscal_year",
+            "state",
+            "due_on",
+            "submitted_at",
+            "decided_at",
+            "return_comment",
+            "questionnaire_version",
+        )
+
+
+class ResponseSerializer(serializers.Serializer):
+    answers = serializers.DictField()
+    version = serializers.IntegerField(min_value=0)
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BatchViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = BatchSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ("fiscal_year",)
+    ordering_fields = ("due_on", "fiscal_year", "name")
+
+    def get_queryset(self):
+        counts = {
+            f"n_{s}": Count("assignments", filter=Q(assignments__state=s)) for s in State.values
+        }
+        return (
+            scope.visible_batches(self.request.user)
+            .select_related("reviewer")
+            .annotate(**counts)
+            .order_by("id")
+        )
+
+
+class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A reviewer sees only their own assignments (others are 404); coordinators see all."""
+
+    serializer_class = AssignmentSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_fields = ("state", "fiscal_year", "batch")
+    ordering_fields = ("due_on", "standard__number", "state")
+    ordering = ("due_on", "standard__number")
+
+    def get_queryset(self):
+        return scope.visible_assignments(self.request.user).select_related(
+            "standard", "reviewer", "questionnaire"
+        )
+
+    @extend_schema(
+        responses=inline_serializer(
+            "ResponseOut",
+            {
+                "answers": serializers.DictField(),
+                "version": serializers.IntegerField(),
+                "questionnaire": serializers.DictField(),
+                "state": serializers.CharField(),
+            },
+        )
+    )
+    @action(detail=True, methods=["get"], url_path="response")
+    def response(self, request, pk=None):
+        assignment = self.get_object()
+        return ApiResponse(_response_body(assignment))
+
+    @response.mapping.put
+    @extend_schema(
+        request=ResponseSerializer, responses={200: ResponseSerializer, 409: ResponseSerializer}
+    )
+    def save_response(self, request, pk=None):
+        assignment = self.get_object()
+        if not scope.can_answer(request.user, assignment):
+            raise PermissionDenied("Only the assigned reviewer saves answers.")
+        data = ResponseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.response_save_draft(
+                assignment=assignment,
+                answers=data.validated_data["answers"],
+                based_on=data.validated_data["version"],
+                by=request.user,
+            )
+        except services.StaleResponse as stale:
+            body = {
+                "detail": "The response changed since your version.",
+                "answers": stale.response.answers,
+                "version": stale.response.version,
+            }
+            return ApiResponse(body, status=status.HTTP_409_CONFLICT)
+        except (ValidationError, InvalidTransition) as exc:
+            return _error(exc)
+        return ApiResponse(_response_body(Assignment.objects.get(pk=assignment.pk)))
+
+    @extend_schema(request=None, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        assignment = self.get_object()
+        if not scope.can_answer(request.user, assignment):
+            raise PermissionDenied("Only the assigned reviewer submits.")
+        return self._act(lambda: services.assignment_submit(assignment=assignment, by=request.user))
+
+    @extend_schema(request=CommentSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        assignment = self._decidable()
+        comment = _comment(request)
+        return self._act(
+            lambda: services.assignment_accept(
+                assignment=assignment, by=request.user, comment=comment
+            )
+        )
+
+    @extend_schema(request=CommentSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        assignment = self._decidable()
+        comment = _comment(request)
+        return self._act(
+            lambda: services.assignment_return(
+                assignment=assignment, by=request.user, comment=comment
+            )
+        )
+
+    def _decidable(self):
+        assignment = self.get_object()
+        if not scope.can_decide(self.request.user):
+            raise PermissionDenied("Only coordinators accept or return.")
+        return assignment
+
+    def _act(self, run):
+        try:
+            assignment = run()
+        except (ValidationError, InvalidTransition) as exc:
+            return _error(exc)
+        assignment = get_object_or_404(self.get_queryset(), pk=assignment.pk)
+        return ApiResponse(AssignmentSerializer(assignment).data)
+
+
+def _comment(request) -> str:
+    data = CommentSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data["comment"]
+
+
+def _error(exc) -> ApiResponse:
+    if isinstance(exc, InvalidTransition):
+        return ApiResponse({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+    return ApiResponse(body, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _response_body(assignment) -> dict:
+    response = getattr(assignment, "response", None)
+    return {
+        "answers": response.answers if response else {},
+        "version": response.version if response else 0,
+        "state": assignment.state,
+        "questionnaire": {
+            "code": assignment.questionnaire.code,
+            "version": assignment.questionnaire.version,
+        },
+    }
