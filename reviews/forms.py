@@ -10,3 +10,137 @@ class MoveForm(forms.Form):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = [(y, f"FY{y}") for y in years]
+
+
+def _text(labels: dict, language: str) -> str:
+    return labels.get(language) or labels.get("ja") or ""
+
+
+class AnswerForm(forms.Form):
+    """A questionnaire version as a form. Every field is optional here: what is required, and when,
+    is decided by reviews.questionnaire against the version, so a draft can be saved half-done."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, definition: dict, *args, language: str = "ja", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        for question in definition["questions"]:
+            field = self._field(question, language)
+            field.widget.attrs.update(self._condition_attrs(question))
+            self.fields[question["key"]] = field
+
+    def _field(self, question: dict, language: str) -> forms.Field:
+        common = {
+            "required": False,
+            "label": _text(question["label"], language)
+            + (" *" if question.get("required") else ""),
+            "help_text": _text(question.get("help", {}), language),
+        }
+        kind = question["type"]
+        choices = [(c["value"], _text(c["label"], language)) for c in question.get("choices", [])]
+        if kind == "single":
+            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+        if kind == "multiple":
+            return forms.MultipleChoiceField(
+                choices=choices, widget=forms.CheckboxSelectMultiple, **common
+            )
+        if kind == "yes_no":
+            return forms.ChoiceField(
+                choices=[("true", _("Yes")), ("false", _("No"))], widget=forms.RadioSelect, **common
+            )
+        if kind == "scale":
+            low, high = question.get("min", 1), question.get("max", 5)
+            return forms.TypedChoiceField(
+                choices=[(n, n) for n in range(low, high + 1)],
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "scale"}),
+                **common,
+            )
+        if kind == "number":
+            return forms.DecimalField(
+                min_value=question.get("min"), max_value=question.get("max"), **common
+            )
+        if kind == "date":
+            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        if kind == "long_text":
+            return forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common
+            )
+        return forms.CharField(max_length=200, **common)
+
+    @staticmethod
+    def _condition_attrs(question: dict) -> dict:
+        when = question.get("when")
+        if not when:
+            return {}
+        values = ["true" if v is True else "false" if v is False else str(v) for v in when["in"]]
+        return {"data-when-key": when["key"], "data-when-in": " ".join(values)}
+
+    @classmethod
+    def initial_from(cls, answers: dict) -> dict:
+        initial = {}
+        for key, value in answers.items():
+            initial[key] = ("true" if value else "false") if isinstance(value, bool) else value
+        return initial
+
+    def answers(self) -> dict:
+        """The cleaned values in the JSON types the questionnaire expects."""
+        result = {}
+        types = {q["key"]: q["type"] for q in self.definition["questions"]}
+        for key, kind in types.items():
+            value = self.cleaned_data.get(key)
+            if value in (None, "", []):
+                continue
+            if kind == "yes_no":
+                value = value == "true"
+            elif kind == "number":
+                value = int(value) if value == value.to_integral_value() else float(value)
+            elif kind == "date":
+                value = value.isoformat()
+            result[key] = value
+        return result
+
+
+class BatchForm(forms.Form):
+    """Cut a fiscal year's planned standards into batches."""
+
+    fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
+    ministry = forms.ChoiceField(label=_("Competent ministry"), required=False)
+    division = forms.ChoiceField(label=_("Division"), required=False)
+    drafting_body = forms.CharField(label=_("Drafting body"), required=False, max_length=200)
+    max_size = forms.IntegerField(label=_("Maximum size"), min_value=1, max_value=2500, initial=50)
+    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reviewer = forms.ModelChoiceField(
+        label=_("Reviewer"),
+        required=False,
+        queryset=None,
+        help_text=_("Leave empty to route by the routing rules, balancing open work."),
+    )
+
+    def __init__(self, *args, programme=None, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from standards.models import Division
+        from standards.selectors import ministry_choices
+
+        super().__init__(*args, **kwargs)
+        years = list(programme.fiscal_years) if programme else []
+        self.fields["fiscal_year"].choices = [(y, f"FY{y}") for y in years]
+        self.fields["ministry"].choices = [("", "—"), *ministry_choices()]
+        self.fields["division"].choices = [("", "—"), *Division.choices]
+        self.fields["reviewer"].queryset = (
+            get_user_model().objects.filter(groups__name="reviewer").order_by("username")
+        )
+
+    def selection(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "fiscal_year": data["fiscal_year"],
+            "due_on": data["due_on"],
+            "max_size": data["max_size"],
+            "reviewer": data["reviewer"],
+            "ministry": data["ministry"] or None,
+            "division": data["division"] or None,
+            "drafting_body": data["drafting_body"] or None,
+        }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import views
+from reviews import survey_views, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -9,4 +9,10 @@ urlpatterns = [
     path("plan/lock/<int:year>/", views.plan_lock_year, name="plan-lock"),
     path("plan/export.csv", views.plan_export, {"fmt": "csv"}, name="plan-export-csv"),
     path("plan/export.xlsx", views.plan_export, {"fmt": "xlsx"}, name="plan-export-xlsx"),
+    path("assignments/", survey_views.assignment_list, name="assignments"),
+    path("assignments/<int:pk>/", survey_views.assignment_detail, name="assignment"),
+    path("assignments/<int:pk>/answer/", survey_views.assignment_answer, name="assignment-answer"),
+    path("assignments/<int:pk>/decide/", survey_views.assignment_decide, name="assignment-decide"),
+    path("batches/", survey_views.batch_list, name="batches"),
+    path("batches/<int:pk>/", survey_views.batch_detail, name="batch"),
 ]

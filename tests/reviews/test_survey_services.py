@@ -2,8 +2,6 @@
 
 import copy
 import datetime as dt
-import json
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,29 +15,10 @@ from reviews.models import (
     Transition,
 )
 from reviews.workflow import InvalidTransition, State
+from tests.reviews.data import COMPLETE, FORM
 from tests.standards.factories import StandardFactory
 
 pytestmark = pytest.mark.django_db
-FORM = json.loads(
-    (Path(__file__).resolve().parents[2] / "fixtures" / "questionnaire_fy2026.json").read_text(
-        "utf-8"
-    )
-)
-COMPLETE = {
-    "recommended_action": "confirm",
-    "used_in_procurement": "yes",
-    "procurers": ["national_ministries", "local_governments"],
-    "procurers_detail": "国土交通省 共通仕様書",
-    "procurement_use": ["specification_reference"],
-    "cited_by_regulations": False,
-    "market_use": "widely",
-    "cited_standards_status": "all_current",
-    "jis_mark_certification": True,
-    "certificate_count": 120,
-    "revision_within_three_years": True,
-    "stakeholders_consulted": ["manufacturers", "users"],
-    "confidence": 4,
-}
 
 
 @pytest.fixture

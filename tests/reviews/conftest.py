@@ -1,0 +1,39 @@
+import datetime as dt
+
+import pytest
+
+from reviews import services
+from tests.reviews.data import FORM
+from tests.standards.factories import StandardFactory
+
+
+@pytest.fixture
+def batches(coordinator, reviewer, other_reviewer):
+    for i in range(8):
+        StandardFactory(
+            number=f"JIS C {6000 + i}",
+            established_on=dt.date(2021, 6, 1),
+            ministries=["METI"] if i < 4 else ["MLIT"],
+        )
+    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=10)
+    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    services.questionnaire_publish(definition=FORM)
+    mine = services.batches_create(
+        programme=programme,
+        fiscal_year=2026,
+        due_on=dt.date(2026, 12, 25),
+        max_size=10,
+        by=coordinator,
+        reviewer=reviewer,
+        ministry="METI",
+    )
+    theirs = services.batches_create(
+        programme=programme,
+        fiscal_year=2026,
+        due_on=dt.date(2026, 12, 25),
+        max_size=10,
+        by=coordinator,
+        reviewer=other_reviewer,
+        ministry="MLIT",
+    )
+    return mine[0], theirs[0]

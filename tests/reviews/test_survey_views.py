@@ -1,0 +1,125 @@
+"""Survey pages: the reviewer's list and form, the coordinator's decisions and batches, and scoping."""
+
+import pytest
+
+from reviews import services
+from reviews.models import Assignment, StandardOutcome
+from tests.reviews.data import COMPLETE
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(answers: dict, version: int, action="save") -> dict:
+    data = {"version": version, "action": action}
+    for key, value in answers.items():
+        data[key] = ("true" if value else "false") if isinstance(value, bool) else value
+    return data
+
+
+def test_reviewer_list_shows_only_their_assignments(client, reviewer, batches):
+    mine, theirs = batches
+    client.force_login(reviewer)
+    page = client.get("/reviews/assignments/").content.decode()
+    for a in mine.assignments.all():
+        assert a.standard.number in page
+    for a in theirs.assignments.all():
+        assert a.standard.number not in page
+
+
+def test_other_reviewers_assignment_is_404_everywhere(client, reviewer, batches):
+    other = batches[1].assignments.first()
+    client.force_login(reviewer)
+    assert client.get(f"/reviews/assignments/{other.pk}/").status_code == 404
+    assert (
+        client.post(f"/reviews/assignments/{other.pk}/answer/", form_data(COMPLETE, 0)).status_code
+        == 404
+    )
+    assert (
+        not hasattr(Assignment.objects.get(pk=other.pk), "response") or other.response.version == 0
+    )
+
+
+def test_ministry_viewer_and_outsider_change_nothing(client, ministry_viewer, outsider, batches):
+    target = batches[0].assignments.first()
+    client.force_login(ministry_viewer)
+    assert client.get(f"/reviews/assignments/{target.pk}/").status_code == 200
+    assert (
+        client.post(f"/reviews/assignments/{target.pk}/answer/", form_data(COMPLETE, 0)).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/reviews/assignments/{target.pk}/decide/", {"decision": "accept"}).status_code
+        == 403
+    )
+    assert client.get("/reviews/batches/").status_code == 403
+    client.force_login(outsider)
+    assert client.get(f"/reviews/assignments/{target.pk}/").status_code == 404
+    assert Assignment.objects.get(pk=target.pk).state == "assigned"
+
+
+def test_round_trip_through_the_pages(client, reviewer, coordinator, batches):
+    assignment = batches[0].assignments.first()
+    page = f"/reviews/assignments/{assignment.pk}/"
+    client.force_login(reviewer)
+    assert (
+        "推奨する措置" in client.get(page).content.decode() or client.get(page).status_code == 200
+    )
+    response = client.post(
+        page + "answer/", form_data({**COMPLETE, "recommended_action": "revise"}, 0, "submit")
+    )
+    assert response.status_code == 400  # the reason for revising is missing
+    body = response.content.decode()
+    assert "国土交通省 共通仕様書" in body  # what was typed is still there
+    assert Assignment.objects.get(pk=assignment.pk).response.version == 1  # and saved as a draft
+    assert client.post(page + "answer/", form_data(COMPLETE, 1, "submit")).status_code == 302
+    client.force_login(coordinator)
+    client.post(page + "decide/", {"decision": "return", "comment": "調達での使われ方を具体的に"})
+    client.force_login(reviewer)
+    assert "調達での使われ方を具体的に" in client.get(page).content.decode()
+    assert client.post(page + "answer/", form_data(COMPLETE, 2, "submit")).status_code == 302
+    client.force_login(coordinator)
+    client.post(page + "decide/", {"decision": "accept"})
+    assert Assignment.objects.get(pk=assignment.pk).state == "accepted"
+    assert StandardOutcome.objects.get(standard=assignment.standard).recommended_action == "confirm"
+
+
+def test_second_saver_sees_both_versions_and_nothing_is_overwritten(client, reviewer, batches):
+    assignment = batches[0].assignments.first()
+    services.response_save_draft(
+        assignment=assignment, answers={"market_use": "widely"}, based_on=0, by=reviewer
+    )
+    client.force_login(reviewer)
+    response = client.post(
+        f"/reviews/assignments/{assignment.pk}/answer/", form_data({"market_use": "rarely"}, 0)
+    )
+    assert response.status_code == 409
+    assert Assignment.objects.get(pk=assignment.pk).response.answers == {"market_use": "widely"}
+    body = response.content.decode()
+    assert 'value="rarely" checked' in body.replace("\n", " ") or "rarely" in body
+    assert 'name="version" value="1"' in body
+
+
+def test_coordinator_makes_batches_and_bulk_accepts(client, coordinator, reviewer, batches):
+    client.force_login(coordinator)
+    assert client.get("/reviews/batches/").status_code == 200
+    assignment = batches[0].assignments.first()
+    services.response_save_draft(assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer)
+    services.assignment_submit(assignment=assignment, by=reviewer)
+    client.post(
+        f"/reviews/batches/{batches[0].pk}/",
+        {"action": "bulk_accept", "assignment": [assignment.pk]},
+    )
+    assert Assignment.objects.get(pk=assignment.pk).state == "accepted"
+
+
+@pytest.mark.parametrize("url", ["/reviews/assignments/", "/reviews/assignments/{pk}/"])
+def test_reviewer_pages_queries_do_not_grow(
+    client, reviewer, batches, django_assert_max_num_queries, url
+):
+    assignment = batches[0].assignments.first()
+    services.response_save_draft(assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer)
+    client.force_login(reviewer)
+    target = url.format(pk=assignment.pk)
+    client.get(target)
+    with django_assert_max_num_queries(6):
+        assert client.get(target).status_code == 200
