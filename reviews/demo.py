@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 
@@ -94,3 +95,149 @@ def demo_users_create(password: str) -> list[DemoUser]:
         user.save(update_fields=["password"])
         user.groups.set([Group.objects.get(name=spec.role)])
     return users
+
+
+QUESTIONNAIRE = Path(__file__).resolve().parent.parent / "fixtures" / "questionnaire_fy2026.json"
+# Rules that route the demo's FY2026 standards: specific drafting bodies first, then ministries.
+MINISTRY_POOLS = {
+    "METI": ["reviewer1", "reviewer5", "reviewer6"],
+    "MLIT": ["reviewer2"],
+    "MHLW": ["reviewer3"],
+    "MAFF": ["reviewer4"],
+    "MIC": ["reviewer1"],
+    "MEXT": ["reviewer1"],
+    "MOE": ["reviewer7"],
+    "CAO": ["reviewer8"],
+}
+
+
+def demo_survey_create(*, today) -> dict[str, int]:
+    """Publish the FY2026 form, route FY2026 into batches, and put some assignments in every state."""
+    import json
+
+    from django.contrib.auth import get_user_model
+
+    from reviews.models import Assignment, Batch, RoutingRule
+
+    form = review_services.questionnaire_publish(
+        definition=json.loads(QUESTIONNAIRE.read_text("utf-8"))
+    )
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__startswith="reviewer")
+    }
+    for code, names in MINISTRY_POOLS.items():
+        rule, _ = RoutingRule.objects.get_or_create(kind=RoutingRule.Kind.MINISTRY, value=code)
+        rule.reviewers.set([users[n] for n in names])
+    for user in users.values():
+        if user.drafting_body_id:
+            rule, _ = RoutingRule.objects.get_or_create(
+                kind=RoutingRule.Kind.DRAFTING_BODY, value=user.drafting_body.name
+            )
+            rule.reviewers.add(user)
+    programme = review_services.programme_get_or_create(
+        start_fy=DEMO_START_FY, years=5, capacity=2200
+    )
+    coordinator = get_user_model().objects.get(username="coordinator")
+    if not Batch.objects.filter(programme=programme, fiscal_year=DEMO_START_FY).exists():
+        for ministry in MINISTRY_POOLS:
+            try:
+                review_services.batches_create(
+                    programme=programme,
+                    fiscal_year=DEMO_START_FY,
+                    due_on=today,
+                    max_size=60,
+                    by=coordinator,
+                    ministry=ministry,
+                )
+            except ValidationError:
+                continue  # none of that ministry's standards is left in FY2026
+        _demo_due_dates(programme, today)
+        _demo_progress(form, coordinator)
+    states = Assignment.objects.filter(fiscal_year=DEMO_START_FY).values_list("state", flat=True)
+    return {state: list(states).count(state) for state in set(states)}
+
+
+def _demo_due_dates(programme, today) -> None:
+    """A third of the batches already past due, a third due soon, a third later."""
+    import datetime as dt
+
+    from reviews.models import Assignment, Batch
+
+    offsets = (-20, 10, 60)
+    for index, batch in enumerate(Batch.objects.filter(programme=programme).order_by("id")):
+        due = today + dt.timedelta(days=offsets[index % 3])
+        Batch.objects.filter(pk=batch.pk).update(due_on=due)
+        Assignment.objects.filter(batch=batch).update(due_on=due)
+
+
+def _demo_progress(form, coordinator) -> None:
+    """Drafts, submissions, acceptances and returns, the same on every run of a fresh database."""
+    import random
+
+    from reviews.models import Assignment
+
+    rng = random.Random(2026)
+    for assignment in (
+        Assignment.objects.filter(fiscal_year=DEMO_START_FY)
+        .select_related("reviewer", "standard")
+        .order_by("id")
+    ):
+        roll = rng.random()
+        if roll < 0.55:
+            continue  # still only assigned
+        answers = _demo_answers(rng, form.definition)
+        draft = answers if roll >= 0.65 else {k: answers[k] for k in list(answers)[:4]}
+        review_services.response_save_draft(
+            assignment=assignment, answers=draft, based_on=0, by=assignment.reviewer
+        )
+        if roll < 0.65:
+            continue  # a draft
+        review_services.assignment_submit(assignment=assignment, by=assignment.reviewer)
+        if roll < 0.8:
+            continue  # waiting for the coordinator
+        if roll < 0.85:
+            review_services.assignment_return(
+                assignment=assignment,
+                by=coordinator,
+                comment="公共調達での使われ方（調達者と用途）を具体的に記入してください。",
+            )
+            continue
+        review_services.assignment_accept(assignment=assignment, by=coordinator)
+
+
+def _demo_answers(rng, definition) -> dict:
+    from reviews import questionnaire
+
+    answers = {
+        "recommended_action": rng.choices(
+            ["confirm", "revise", "withdraw", "undecided"], [70, 20, 5, 5]
+        )[0],
+        "used_in_procurement": rng.choices(["yes", "no", "unknown"], [30, 50, 20])[0],
+        "cited_by_regulations": rng.random() < 0.3,
+        "market_use": rng.choice(["widely", "partly", "rarely", "not_used"]),
+        "cited_standards_status": rng.choices(
+            ["all_current", "some_revised", "some_withdrawn"], [70, 25, 5]
+        )[0],
+        "jis_mark_certification": rng.random() < 0.25,
+        "revision_within_three_years": rng.random() < 0.6,
+        "stakeholders_consulted": rng.sample(
+            ["manufacturers", "users", "procurers", "consumers", "testing_bodies"], 2
+        ),
+        "confidence": rng.randint(2, 5),
+    }
+    if answers["recommended_action"] in ("revise", "withdraw"):
+        answers["action_reason"] = "引用規格の改正に追従する必要がある。"
+    if answers["used_in_procurement"] == "yes":
+        answers["procurers"] = rng.sample(
+            ["national_ministries", "local_governments", "independent_agencies"], 2
+        )
+        answers["procurement_use"] = ["specification_reference"]
+        answers["procurers_detail"] = "国土交通省 公共建築工事標準仕様書"
+    else:
+        answers["could_be_used"] = rng.choice(["yes", "with_conditions", "no"])
+    if answers["cited_by_regulations"]:
+        answers["regulation_citations"] = "告示で引用"
+    if answers["jis_mark_certification"]:
+        answers["certificate_count"] = rng.randint(1, 300)
+    assert questionnaire.validate_answers(definition, answers, complete=True) == {}
+    return answers

@@ -5,8 +5,12 @@ import io
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from django.test import override_settings
+from django.utils import timezone
 
+from reviews.models import Assignment, StandardOutcome
+from reviews.workflow import OPEN_STATES
 from standards.models import Standard
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +27,7 @@ def test_seed_is_idempotent_and_prints_the_logins(monkeypatch):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     first = seed()
     assert "11000 created" in first and "jisreview-demo" in first
+    counts = dict(Assignment.objects.values_list("state").annotate(n=Count("id")))
     second = seed()
     assert "0 created, 0 updated, 11000 unchanged" in second
     assert Standard.objects.count() == 11_000
@@ -30,6 +35,18 @@ def test_seed_is_idempotent_and_prints_the_logins(monkeypatch):
     assert get_user_model().objects.count() == 12
     fast = set(Standard.objects.filter(fast_track=True).values_list("number", flat=True))
     assert fast == {"JIS B 8445", "JIS B 7922", "JIS Y 17100"}
+    # Every screen has something to show: all states, and overdue work.
+    states = set(Assignment.objects.values_list("state", flat=True))
+    assert states == {"assigned", "in_progress", "submitted", "returned", "accepted"}
+    assert Assignment.objects.filter(
+        due_on__lt=timezone.localdate(), state__in=OPEN_STATES
+    ).exists()
+    assert set(Assignment.objects.values_list("reviewer__username", flat=True)) <= {
+        f"reviewer{n}" for n in range(1, 9)
+    }
+    assert StandardOutcome.objects.count() == Assignment.objects.filter(state="accepted").count()
+    assert "0 moved" in second
+    assert dict(Assignment.objects.values_list("state").annotate(n=Count("id"))) == counts
 
 
 @override_settings(DEBUG=True)

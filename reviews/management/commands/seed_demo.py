@@ -40,6 +40,12 @@ class Command(BaseCommand):
         )
         password = demo.demo_password()
         users = demo.demo_users_create(password)
+        states = demo.demo_survey_create(today=timezone.localdate())
+        self.stdout.write(
+            "FY2026 assignments: "
+            + ", ".join(f"{state} {n}" for state, n in sorted(states.items()))
+            + "."
+        )
         self.stdout.write(f"Demo logins (password: {password}):")
         for user in users:
             where = " / ".join(filter(None, [user.ministry, user.drafting_body]))
