@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Reviews")
+
+    def ready(self):
+        from reviews import signals  # noqa: F401
+        from standards import panels
+
+        panels.register("reviews/_standard_outcome.html")

@@ -460,3 +460,15 @@ def assignments_withdraw_for_standard(*, standard, by=None) -> int:
         assignment.save()
         count += 1
     return count
+
+
+def assignments_withdraw_for_withdrawn(*, numbers: list[str]) -> int:
+    """After an import: withdraw the open assignments of those standards that are now withdrawn."""
+    from standards.models import Standard, Status
+
+    count = 0
+    for standard in Standard.objects.filter(
+        number__in=numbers, status=Status.WITHDRAWN, assignments__isnull=False
+    ).distinct():
+        count += assignments_withdraw_for_standard(standard=standard)
+    return count

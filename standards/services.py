@@ -9,6 +9,7 @@ from django.utils import timezone
 from standards import bulk, history
 from standards.importing import StandardRecord
 from standards.models import DraftingBody, InternationalCorrespondence, Standard
+from standards.signals import catalog_changed
 
 # Fields an import sets on the standard row itself; relations are handled separately.
 IMPORTED_FIELDS = (
@@ -118,6 +119,8 @@ def standards_import(
     _sync_correspondences(
         [r for r in records if r.number in ids], ids, correspondences, by=by, reason=reason, now=now
     )
+    changed = [*result.created, *result.updated]
+    transaction.on_commit(lambda: catalog_changed.send(sender=Standard, numbers=changed))
     return result
 
 

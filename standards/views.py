@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import is_coordinator
-from standards import exports, selectors, services
+from standards import exports, panels, selectors, services
 from standards.catalog_files import CatalogFileError, check_size
 from standards.filters import ORDERING_FIELDS, StandardFilter
 from standards.forms import ImportForm
@@ -62,6 +62,7 @@ def standard_detail(request, pk: int):
         {
             "standard": standard,
             "history": selectors.standard_history(standard=standard),
+            "panels": panels.panels(),
             "correspondence_history": standard.correspondences.model.history.filter(
                 standard_id=standard.pk
             )

@@ -225,3 +225,33 @@ def test_reassigning_keeps_the_answers(assignment, reviewer, other_reviewer, coo
 def test_withdrawn_standard_withdraws_its_open_assignments(assignment):
     assert services.assignments_withdraw_for_standard(standard=assignment.standard) == 1
     assert Assignment.objects.get(pk=assignment.pk).state == State.WITHDRAWN
+
+
+def test_withdrawing_a_standard_in_the_catalog_withdraws_its_assignment(assignment):
+    standard = assignment.standard
+    standard.status = "withdrawn"
+    standard.save()
+    assert Assignment.objects.get(pk=assignment.pk).state == State.WITHDRAWN
+
+
+def test_an_import_that_withdraws_a_standard_withdraws_its_assignment(
+    assignment, django_capture_on_commit_callbacks
+):
+    from standards import selectors as catalog
+    from standards import services as catalog_services
+
+    data = f"number,title_ja,status\n{assignment.standard.number},{assignment.standard.title_ja},廃止\n".encode()
+    report = catalog.catalog_read(data, filename="withdrawals.csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_services.standards_import(records=report.records, columns=report.columns)
+    assert Assignment.objects.get(pk=assignment.pk).state == State.WITHDRAWN
+
+
+def test_standard_page_shows_the_accepted_outcome(client, assignment, reviewer, coordinator):
+    services.response_save_draft(assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer)
+    services.assignment_submit(assignment=assignment, by=reviewer)
+    client.force_login(reviewer)
+    assert "usability-" not in client.get(assignment.standard.get_absolute_url()).content.decode()
+    services.assignment_accept(assignment=assignment, by=coordinator)
+    page = client.get(assignment.standard.get_absolute_url()).content.decode()
+    assert "usability-usable" in page and "国土交通省 共通仕様書" in page
