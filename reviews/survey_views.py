@@ -95,6 +95,7 @@ def _page(request, assignment, form, status=200, **extra):
                 assignment.questionnaire.definition, response.answers if response else {}, language
             ),
             "transitions": assignment.transitions.select_related("by"),
+            "reviewers": _reviewers() if scope.can_decide(request.user) else [],
             **extra,
         },
         status=status,
@@ -178,6 +179,15 @@ def assignment_decide(request, pk: int):
     if not scope.can_decide(request.user):
         raise PermissionDenied
     decision, comment = request.POST.get("decision"), request.POST.get("comment", "")
+    if decision == "reassign":
+        reviewer = get_object_or_404(
+            get_user_model(), pk=request.POST.get("reviewer"), groups__name=Role.REVIEWER
+        )
+        services.assignment_reassign(assignment=assignment, reviewer=reviewer, by=request.user)
+        messages.success(
+            request, _("Reassigned to %(name)s; answers are kept.") % {"name": reviewer.username}
+        )
+        return redirect("reviews:assignment", pk=pk)
     try:
         if decision == "accept":
             services.assignment_accept(assignment=assignment, by=request.user, comment=comment)
@@ -190,6 +200,10 @@ def assignment_decide(request, pk: int):
     except (ValidationError, InvalidTransition) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("reviews:assignment", pk=pk)
+
+
+def _reviewers():
+    return get_user_model().objects.filter(groups__name=Role.REVIEWER).order_by("username")
 
 
 def _readable_answers(definition: dict, answers: dict, language: str) -> list[tuple[str, str]]:

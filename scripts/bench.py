@@ -179,7 +179,31 @@ def _median_ms(client, url: str, runs: int = 50) -> float:
     return statistics.median(timings)
 
 
+def child_survey_pages() -> dict:
+    """The demo's FY2026 survey, then reviewer1's assignment list and one questionnaire page."""
+    import datetime as dt
+
+    from django.test import Client
+
+    from reviews import demo
+    from reviews.models import Assignment
+
+    demo.demo_users_create("bench-password-not-used-elsewhere")
+    demo.demo_survey_create(today=dt.date(2026, 11, 28))
+    assignment = Assignment.objects.filter(
+        reviewer__username="reviewer1", state="in_progress"
+    ).first()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(assignment.reviewer)
+    return {
+        "assignments": Assignment.objects.filter(reviewer=assignment.reviewer).count(),
+        "list_ms": _median_ms(client, "/reviews/assignments/"),
+        "form_ms": _median_ms(client, f"/reviews/assignments/{assignment.pk}/"),
+    }
+
+
 CHILDREN = {
+    "survey_pages": child_survey_pages,
     "migrate": child_migrate,
     "import": child_import,
     "catalog_api": child_catalog_api,
@@ -203,6 +227,7 @@ def main() -> None:
     api = run_child("catalog_api")
     plan = run_child("plan")
     screen = run_child("plan_screen")
+    survey = run_child("survey_pages")
     rows = [
         (
             "#2 import 11,000-row demo CSV (in-process)",
@@ -254,6 +279,18 @@ def main() -> None:
             f"{screen['median_ms']:.0f} ms",
             "≤ 200 ms",
             screen["median_ms"] <= 200,
+        ),
+        (
+            f"#4 reviewer's assignment list ({survey['assignments']} assignments), median",
+            f"{survey['list_ms']:.0f} ms",
+            "≤ 100 ms",
+            survey["list_ms"] <= 100,
+        ),
+        (
+            "#4 questionnaire page, median",
+            f"{survey['form_ms']:.0f} ms",
+            "≤ 100 ms",
+            survey["form_ms"] <= 100,
         ),
     ]
     width = max(len(r[0]) for r in rows)

@@ -1,10 +1,13 @@
 """Survey pages: the reviewer's list and form, the coordinator's decisions and batches, and scoping."""
 
+import datetime as dt
+
 import pytest
 
 from reviews import services
 from reviews.models import Assignment, StandardOutcome
 from tests.reviews.data import COMPLETE
+from tests.standards.factories import StandardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,14 +115,64 @@ def test_coordinator_makes_batches_and_bulk_accepts(client, coordinator, reviewe
     assert Assignment.objects.get(pk=assignment.pk).state == "accepted"
 
 
+@pytest.mark.parametrize("extra", [0, 40])
 @pytest.mark.parametrize("url", ["/reviews/assignments/", "/reviews/assignments/{pk}/"])
 def test_reviewer_pages_queries_do_not_grow(
-    client, reviewer, batches, django_assert_max_num_queries, url
+    client, reviewer, coordinator, batches, django_assert_max_num_queries, url, extra
 ):
+    programme = batches[0].programme
+    for i in range(extra):
+        StandardFactory(number=f"JIS E {1000 + i}", established_on=dt.date(2021, 6, 1))
+    if extra:
+        services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+        services.batches_create(
+            programme=programme,
+            fiscal_year=2026,
+            due_on=dt.date(2026, 12, 25),
+            max_size=100,
+            by=coordinator,
+            reviewer=reviewer,
+        )
     assignment = batches[0].assignments.first()
     services.response_save_draft(assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer)
     client.force_login(reviewer)
     target = url.format(pk=assignment.pk)
     client.get(target)
+    # user, roles, count, page (list) — or assignment, response, transitions (form)
     with django_assert_max_num_queries(6):
         assert client.get(target).status_code == 200
+
+
+def test_coordinator_reassigns_one_assignment_and_answers_stay(
+    client, coordinator, reviewer, other_reviewer, batches
+):
+    assignment = batches[0].assignments.first()
+    services.response_save_draft(
+        assignment=assignment, answers={"market_use": "partly"}, based_on=0, by=reviewer
+    )
+    client.force_login(coordinator)
+    response = client.post(
+        f"/reviews/assignments/{assignment.pk}/decide/",
+        {"decision": "reassign", "reviewer": other_reviewer.pk},
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.reviewer == other_reviewer and assignment.response.answers == {
+        "market_use": "partly"
+    }
+
+
+def test_survey_admin_pages(client, django_user_model, batches):
+    admin = django_user_model.objects.create_superuser("root", "root@example.jp", "pw")
+    client.force_login(admin)
+    for model in (
+        "batch",
+        "assignment",
+        "response",
+        "questionnaireversion",
+        "routingrule",
+        "standardoutcome",
+    ):
+        assert client.get(f"/admin/reviews/{model}/").status_code == 200, model
+    assignment = batches[0].assignments.first()
+    assert client.get(f"/admin/reviews/assignment/{assignment.pk}/change/").status_code == 200
