@@ -462,13 +462,16 @@ def assignments_withdraw_for_standard(*, standard, by=None) -> int:
     return count
 
 
-def assignments_withdraw_for_withdrawn(*, numbers: list[str]) -> int:
-    """After an import: withdraw the open assignments of those standards that are now withdrawn."""
-    from standards.models import Standard, Status
+def assignments_withdraw_for_withdrawn() -> int:
+    """Withdraw every open assignment whose standard has been withdrawn (after an import)."""
+    from standards.models import Status
 
     count = 0
-    for standard in Standard.objects.filter(
-        number__in=numbers, status=Status.WITHDRAWN, assignments__isnull=False
-    ).distinct():
-        count += assignments_withdraw_for_standard(standard=standard)
+    pending = Assignment.objects.filter(standard__status=Status.WITHDRAWN).exclude(
+        state__in=[workflow.State.ACCEPTED, workflow.State.WITHDRAWN]
+    )
+    for standard_id in set(pending.values_list("standard_id", flat=True)):
+        from standards.models import Standard
+
+        count += assignments_withdraw_for_standard(standard=Standard.objects.get(pk=standard_id))
     return count

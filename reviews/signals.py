@@ -16,7 +16,7 @@ def _standard_saved(sender, instance, **kwargs):
 
 
 @receiver(catalog_changed)
-def _catalog_imported(sender, numbers, **kwargs):
+def _catalog_imported(sender, **kwargs):
     from reviews.services import assignments_withdraw_for_withdrawn
 
-    assignments_withdraw_for_withdrawn(numbers=numbers)
+    assignments_withdraw_for_withdrawn()

@@ -47,26 +47,46 @@ def child_migrate() -> dict:
     return {}
 
 
+IMPORT_RUNS = 3
+CATALOG_TABLES = (
+    "standards_standard",
+    "standards_standard_ministries",
+    "standards_internationalcorrespondence",
+    "standards_historicalstandard",
+    "standards_historicalstandard_ministries",
+    "standards_historicalinternationalcorrespondence",
+    "standards_draftingbody",
+)
+
+
 def child_import() -> dict:
-    """Import the demo CSV into an empty catalog, in-process; report time and peak memory."""
+    """Import the demo CSV into an empty catalog, in-process, IMPORT_RUNS times (emptying the catalog
+    in between); report the median time and the process's peak memory."""
     import resource
+
+    from django.db import connection
 
     from standards import selectors, services
 
     path = ROOT / "fixtures" / "demo_catalog.csv"
-    started = time.perf_counter()
-    report = selectors.catalog_read(path.read_bytes(), filename=path.name)
-    result = services.standards_import(
-        records=report.records, columns=report.columns, reason="bench"
-    )
-    elapsed = time.perf_counter() - started
+    timings = []
+    for _ in range(IMPORT_RUNS):
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(CATALOG_TABLES)} RESTART IDENTITY CASCADE")
+        started = time.perf_counter()
+        report = selectors.catalog_read(path.read_bytes(), filename=path.name)
+        result = services.standards_import(
+            records=report.records, columns=report.columns, reason="bench"
+        )
+        timings.append(time.perf_counter() - started)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     again = time.perf_counter()
     services.standards_import(records=report.records, columns=report.columns, reason="bench")
     return {
         "rows": len(report.records),
         "created": len(result.created),
-        "seconds": elapsed,
+        "seconds": statistics.median(timings),
+        "worst_seconds": max(timings),
         "peak_mb": peak_mb,
         "reimport_seconds": time.perf_counter() - again,
     }
@@ -230,11 +250,12 @@ def main() -> None:
     survey = run_child("survey_pages")
     rows = [
         (
-            "#2 import 11,000-row demo CSV (in-process)",
+            f"#2 import 11,000-row demo CSV (in-process, median of {IMPORT_RUNS})",
             f"{imported['seconds']:.2f} s",
             "≤ 1.5 s",
             imported["seconds"] <= 1.5,
         ),
+        ("#2   slowest of those imports", f"{imported['worst_seconds']:.2f} s", "—", True),
         (
             "#2 import peak memory (process RSS)",
             f"{imported['peak_mb']:.0f} MB",
