@@ -2,6 +2,7 @@
 
 import copy
 import datetime as dt
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -255,3 +256,22 @@ def test_standard_page_shows_the_accepted_outcome(client, assignment, reviewer, 
     services.assignment_accept(assignment=assignment, by=coordinator)
     page = client.get(assignment.standard.get_absolute_url()).content.decode()
     assert "usability-usable" in page and "国土交通省 共通仕様書" in page
+
+
+def test_publish_command_publishes_a_new_version_only_when_the_content_changes(tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "form.json"
+    path.write_text(json.dumps(FORM, ensure_ascii=False), encoding="utf-8")
+    out = io.StringIO()
+    call_command("publish_questionnaire", str(path), stdout=out)
+    call_command("publish_questionnaire", str(path), stdout=out)
+    assert QuestionnaireVersion.objects.count() == 1
+    broken = copy.deepcopy(FORM)
+    broken["questions"][1]["when"] = {"key": "confidence", "in": [1]}
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(CommandError, match="earlier"):
+        call_command("publish_questionnaire", str(path), stdout=out)
+    assert QuestionnaireVersion.objects.count() == 1

@@ -13,7 +13,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/standards/", "/standards/import/", "/standards/1/", "/api/docs/", "/admin/"]
+    "url",
+    [
+        "/",
+        "/standards/",
+        "/standards/import/",
+        "/standards/1/",
+        "/api/docs/",
+        "/admin/",
+        "/reviews/plan/",
+        "/reviews/assignments/",
+        "/reviews/assignments/1/",
+        "/reviews/batches/",
+        "/reviews/batches/1/",
+        "/reviews/plan/export.csv",
+    ],
 )
 def test_anonymous_users_see_only_the_login_page(client, url):
     response = client.get(url)
