@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-DEV_ENV := DJANGO_DEBUG=1
+DEV_ENV := DJANGO_DEBUG=1 JISREVIEW_SITE_URL=http://127.0.0.1:$(PORT)
 
 .PHONY: venv run test lint format bench messages clean
 

@@ -5,6 +5,7 @@ DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS."""
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -174,6 +175,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "jisreview@localhost")
+SITE_URL = env_str("JISREVIEW_SITE_URL", "http://127.0.0.1:8000")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 elif DEBUG:
@@ -204,6 +206,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# The daily reminder sweep (Asia/Tokyo) and the pass that re-offers unsent reminders.
+REMINDER_SWEEP_HOUR = env_int("JISREVIEW_REMINDER_HOUR", 9, minimum=0, maximum=23)
+REMINDER_SWEEP_MINUTE = env_int("JISREVIEW_REMINDER_MINUTE", 0, minimum=0, maximum=59)
+CELERY_BEAT_SCHEDULE = {
+    "reminder-sweep": {
+        "task": "reviews.tasks.sweep_reminders",
+        "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=REMINDER_SWEEP_MINUTE),
+    },
+    "reminder-redelivery": {"task": "reviews.tasks.redeliver_reminders", "schedule": 300.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

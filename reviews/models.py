@@ -21,6 +21,16 @@ class Programme(models.Model):
     tolerance_percent = models.PositiveSmallIntegerField(_("tolerance (%)"), default=5)
     planned_at = models.DateTimeField(_("last planned"), null=True, blank=True)
     objective = models.BigIntegerField(_("plan objective"), null=True, blank=True)
+    reminder_days_before = models.JSONField(_("reminders, days before the due date"), default=list)
+    overdue_every_days = models.PositiveSmallIntegerField(
+        _("overdue reminders every (days)"), default=7
+    )
+    escalate_coordinator_days = models.PositiveSmallIntegerField(
+        _("escalate to the coordinator after (days overdue)"), default=14
+    )
+    escalate_ministry_days = models.PositiveSmallIntegerField(
+        _("escalate to the ministry after (days overdue)"), default=30
+    )
 
     class Meta:
         ordering = ("-start_fy",)
@@ -29,6 +39,16 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.name
+
+    def reminder_rules(self):
+        from reviews.reminder_rules import Rules
+
+        return Rules(
+            days_before=tuple(self.reminder_days_before or (14, 7, 1)),
+            overdue_every=self.overdue_every_days,
+            escalate_coordinator_after=self.escalate_coordinator_days,
+            escalate_ministry_after=self.escalate_ministry_days,
+        )
 
     @property
     def fiscal_years(self) -> range:
@@ -339,3 +359,68 @@ class StandardOutcome(models.Model):
 
     def __str__(self):
         return f"{self.standard_id}: {self.usability}"
+
+
+class Reminder(models.Model):
+    """One digest e-mail: the row is written with the decision, then claimed and sent exactly once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Nothing left to send")
+
+    recipient = models.EmailField(_("recipient"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, default="daily_digest")
+    date = models.DateField(_("date"))
+    notices = models.JSONField(_("notices"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("-date", "recipient")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "date"], name="reminder_once_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="reminder_status")]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+    def __str__(self):
+        return f"{self.recipient} {self.date} ({self.status})"
+
+
+class Notification(models.Model):
+    """An in-app copy of a reminder, for users who have an account."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="+")
+    message = models.CharField(_("message"), max_length=500)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(fields=["user", "reminder"], name="notification_once")
+        ]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return self.message

@@ -86,7 +86,9 @@ def decide(items: list[OpenItem], today: dt.date, rules: Rules = Rules()) -> Dec
         for recipient, notice in _notices(item, since, today, rules):
             if recipient:
                 digests[recipient].append(notice)
-    decision.digests = {r: sorted(n, key=lambda x: (x.kind, x.assignment_id)) for r, n in sorted(digests.items())}
+    decision.digests = {
+        r: sorted(n, key=lambda x: (x.kind, x.assignment_id)) for r, n in sorted(digests.items())
+    }
     return decision
 
 
@@ -101,7 +103,8 @@ def _notices(item: OpenItem, since: dt.date, today: dt.date, rules: Rules):
             yield item.reviewer, Notice(item.assignment_id, "due_soon", days)
     overdue = (today - due).days
     if overdue > 0 and any(
-        fires(due + dt.timedelta(days=n)) for n in range(rules.overdue_every, overdue + 1, rules.overdue_every)
+        fires(due + dt.timedelta(days=n))
+        for n in range(rules.overdue_every, overdue + 1, rules.overdue_every)
     ):
         yield item.reviewer, Notice(item.assignment_id, "overdue", overdue)
     if fires(due + dt.timedelta(days=rules.escalate_coordinator_after)):

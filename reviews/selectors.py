@@ -175,3 +175,25 @@ def open_work(users) -> dict[int, int]:
         .values_list("reviewer", "n")
     )
     return dict(rows)
+
+
+def open_items() -> list:
+    """Every assignment still waiting for an answer, as the reminder rules see it (three queries)."""
+    from reviews.models import Assignment
+    from reviews.reminder_rules import OpenItem
+    from reviews.workflow import OPEN_STATES
+
+    assignments = (
+        Assignment.objects.filter(state__in=OPEN_STATES)
+        .select_related("reviewer", "batch__coordinator", "standard")
+        .prefetch_related("standard__ministries")
+    )
+    items = []
+    for a in assignments:
+        ministries = sorted(a.standard.ministries.all(), key=lambda m: (m.sort_order, m.code))
+        contact = next((m.contact_email for m in ministries if m.contact_email), "")
+        coordinator = a.batch.coordinator.email if a.batch.coordinator else ""
+        items.append(
+            OpenItem(a.pk, a.standard.number, a.due_on, a.reviewer.email, coordinator, contact)
+        )
+    return items

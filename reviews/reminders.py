@@ -1,0 +1,191 @@
+"""Reminder services: the daily sweep decides and records digests; sending claims each row once.
+
+The row is the record of truth and the broker only a doorbell: rows are written in the sweep's
+transaction, tasks are enqueued after commit, and a periodic pass re-enqueues whatever is still
+pending, so a broker outage delays reminders but loses none. A send first claims its row with a
+conditional UPDATE, so a task delivered twice, two workers or two sweeps never send it twice.
+"""
+
+import dataclasses
+import datetime as dt
+import logging
+import smtplib
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from reviews import reminder_rules, selectors
+from reviews.models import Assignment, Notification, Reminder
+from reviews.workflow import OPEN_STATES
+
+logger = logging.getLogger(__name__)
+KIND = "daily_digest"
+MAX_ATTEMPTS = 5
+# A claim older than this belongs to a worker that died mid-send; the row is offered again.
+CLAIM_LEASE = dt.timedelta(minutes=10)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """2, 4, 8, 16 minutes after the first, second, … failed attempt."""
+    return dt.timedelta(minutes=2**attempts)
+
+
+def reminders_sweep(*, today: dt.date, enqueue: bool = True) -> list[Reminder]:
+    """Decide today's digests and record them (one row per recipient and day); enqueue after commit."""
+    programme = selectors.current_programme()
+    rules = programme.reminder_rules() if programme else reminder_rules.Rules()
+    decision = reminder_rules.decide(selectors.open_items(), today, rules)
+    if not decision.digests:
+        return []
+    with transaction.atomic():
+        users = {
+            u.email: u for u in get_user_model().objects.filter(email__in=list(decision.digests))
+        }
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    recipient=recipient,
+                    user=users.get(recipient),
+                    kind=KIND,
+                    date=today,
+                    notices=[dataclasses.asdict(n) for n in notices],
+                )
+                for recipient, notices in decision.digests.items()
+            ],
+            ignore_conflicts=True,  # a second sweep for the same day adds nothing
+        )
+        rows = list(
+            Reminder.objects.filter(kind=KIND, date=today, recipient__in=list(decision.digests))
+        )
+        Notification.objects.bulk_create(
+            [
+                Notification(user_id=r.user_id, reminder=r, message=_summary(r))
+                for r in rows
+                if r.user_id
+            ],
+            ignore_conflicts=True,
+        )
+        pending = [r.pk for r in rows if r.status == Reminder.Status.PENDING]
+        if enqueue:
+            transaction.on_commit(lambda: enqueue_sends(pending))
+    return rows
+
+
+def enqueue_sends(ids: list[int]) -> int:
+    """Ring the doorbell for each row; if the broker is down, the redelivery pass rings again later."""
+    from reviews.tasks import send_reminder
+
+    sent = 0
+    for reminder_id in ids:
+        try:
+            send_reminder.apply_async((reminder_id,), retry=False)
+            sent += 1
+        except Exception as exc:  # broker unreachable: the row stays pending
+            logger.warning("could not enqueue reminder %s: %s", reminder_id, exc)
+            break
+    return sent
+
+
+def reminder_send(*, reminder_id: int, now: dt.datetime | None = None) -> str:
+    """Claim the row, send its e-mail, mark it sent. Returns what happened."""
+    now = now or timezone.now()
+    claimed = (
+        Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=Reminder.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return "not pending"
+    reminder = Reminder.objects.get(pk=reminder_id)
+    notices = _still_open(reminder.notices)
+    if not notices:
+        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.CANCELLED)
+        return "nothing left"
+    try:
+        _message(reminder, notices).send()
+    except (smtplib.SMTPException, OSError) as exc:
+        return _failed(reminder, exc, now)
+    Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING).update(
+        status=Reminder.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
+
+
+def _failed(reminder: Reminder, exc: Exception, now: dt.datetime) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:1000]
+    if reminder.attempts >= MAX_ATTEMPTS:
+        Reminder.objects.filter(pk=reminder.pk).update(
+            status=Reminder.Status.FAILED, last_error=error
+        )
+        return "failed"
+    Reminder.objects.filter(pk=reminder.pk).update(
+        status=Reminder.Status.PENDING,
+        next_attempt_at=now + backoff(reminder.attempts),
+        last_error=error,
+    )
+    return "retry later"
+
+
+def reminders_redeliver(*, now: dt.datetime) -> list[int]:
+    """Rows to offer again: pending ones whose time has come, and claims abandoned by a dead worker."""
+    Reminder.objects.filter(
+        status=Reminder.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    ).update(status=Reminder.Status.PENDING)
+    due = Reminder.objects.filter(status=Reminder.Status.PENDING).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    return list(due.order_by("id").values_list("id", flat=True))
+
+
+def _still_open(notices: list[dict]) -> list[dict]:
+    """Reminders stop the moment an assignment is submitted: drop what is no longer open."""
+    ids = {n["assignment_id"] for n in notices}
+    open_ids = set(
+        Assignment.objects.filter(pk__in=ids, state__in=OPEN_STATES).values_list("pk", flat=True)
+    )
+    return [n for n in notices if n["assignment_id"] in open_ids]
+
+
+def _summary(reminder: Reminder) -> str:
+    counts: dict[str, int] = {}
+    for notice in reminder.notices:
+        counts[notice["kind"]] = counts.get(notice["kind"], 0) + 1
+    labels = {
+        "due_soon": "期限間近",
+        "overdue": "期限超過",
+        "escalated_coordinator": "事務局へ連絡",
+        "escalated_ministry": "府省へ連絡",
+    }
+    return "、".join(f"{labels.get(k, k)} {n}件" for k, n in sorted(counts.items()))
+
+
+def _message(reminder: Reminder, notices: list[dict]) -> EmailMultiAlternatives:
+    assignments = Assignment.objects.select_related("standard").in_bulk(
+        [n["assignment_id"] for n in notices]
+    )
+    site = settings.SITE_URL.rstrip("/")
+    lines = [
+        {
+            **n,
+            "number": assignments[n["assignment_id"]].standard.number,
+            "title": assignments[n["assignment_id"]].standard.title_ja,
+            "due_on": assignments[n["assignment_id"]].due_on,
+            "url": f"{site}/reviews/assignments/{n['assignment_id']}/",
+        }
+        for n in notices
+    ]
+    context = {"reminder": reminder, "lines": lines, "site": site}
+    subject = f"【JIS総ざらいレビュー】調査票のお知らせ / JIS review reminders ({reminder.date.isoformat()})"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("reviews/email/digest.txt", context),
+        to=[reminder.recipient],
+        headers={"X-Jisreview-Reminder": str(reminder.pk)},
+    )
+    message.attach_alternative(render_to_string("reviews/email/digest.html", context), "text/html")
+    return message
