@@ -4,6 +4,7 @@ Tests marked `postgres` or `redis` skip on a machine without those services, exc
 JISREVIEW_REQUIRE_SERVICES is set (as in CI): there a missing service fails the test.
 """
 
+import importlib
 import os
 
 import pytest
@@ -103,3 +104,17 @@ def _english_messages(request):
     else:
         with translation.override("en"):
             yield
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Ministries and role groups come from data migrations, which a transactional test's flush
+    removes: put them back for each transactional test."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for module in ("standards.migrations.0002_ministries", "accounts.migrations.0003_role_groups"):
+        importlib.import_module(module).forwards(apps, None)

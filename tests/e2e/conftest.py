@@ -5,7 +5,6 @@ without it the tests skip, except where JISREVIEW_REQUIRE_SERVICES is set (CI), 
 A screenshot of the page is saved under test-results/ when a test fails.
 """
 
-import importlib
 import os
 import shutil
 from pathlib import Path
@@ -73,12 +72,3 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Ministries and role groups, which data migrations create but a transactional test's flush removes."""
-    from django.apps import apps
-
-    for module in ("standards.migrations.0002_ministries", "accounts.migrations.0003_role_groups"):
-        importlib.import_module(module).forwards(apps, None)

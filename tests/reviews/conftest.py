@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 
 from reviews import services
-from tests.reviews.data import FORM
+from standards.models import Ministry
+from tests.reviews.data import DUE, FORM
 from tests.standards.factories import StandardFactory
 
 
@@ -37,3 +38,30 @@ def batches(coordinator, reviewer, other_reviewer):
         ministry="MLIT",
     )
     return mine[0], theirs[0]
+
+
+@pytest.fixture
+def open_work(coordinator, reviewer, other_reviewer):
+    coordinator.email, reviewer.email, other_reviewer.email = (
+        "coord@example.jp",
+        "rev@example.jp",
+        "rev2@example.jp",
+    )
+    for user in (coordinator, reviewer, other_reviewer):
+        user.save()
+    Ministry.objects.filter(code="METI").update(contact_email="meti-contact@example.jp")
+    for i in range(6):
+        StandardFactory(number=f"JIS F {1000 + i}", established_on=dt.date(2021, 6, 1))
+    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=10)
+    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    services.questionnaire_publish(definition=FORM)
+    _first, second = services.batches_create(
+        programme=programme,
+        fiscal_year=2026,
+        due_on=DUE,
+        max_size=3,
+        by=coordinator,
+        reviewer=reviewer,
+    )
+    services.batch_reassign(batch=second, reviewer=other_reviewer, by=coordinator)
+    return programme

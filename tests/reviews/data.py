@@ -1,5 +1,6 @@
-"""Shared survey test data: the FY2026 form and a complete set of answers to it."""
+"""Shared survey test data: the FY2026 form, a complete set of answers to it, reminder dates."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -23,3 +24,6 @@ COMPLETE = {
     "stakeholders_consulted": ["manufacturers", "users"],
     "confidence": 4,
 }
+
+DUE = dt.date(2026, 12, 9)  # a Wednesday
+SEVEN_BEFORE = dt.date(2026, 12, 2)

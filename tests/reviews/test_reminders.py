@@ -1,0 +1,194 @@
+"""Reminders end to end through the services: recorded once, sent once, retried, never lost."""
+
+import datetime as dt
+import smtplib
+import threading
+from unittest import mock
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from reviews import reminders, services
+from reviews.models import Assignment, Notification, Reminder
+from tests.reviews.data import COMPLETE, DUE, SEVEN_BEFORE
+from tests.standards.factories import StandardFactory
+
+pytestmark = pytest.mark.django_db
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+def sweep_and_send(day):
+    rows = reminders.reminders_sweep(today=day, enqueue=False)
+    return {row.recipient: reminders.reminder_send(reminder_id=row.pk) for row in rows}
+
+
+def test_one_digest_per_reviewer_with_links_in_both_languages(open_work):
+    assert sweep_and_send(SEVEN_BEFORE) == {"rev@example.jp": "sent", "rev2@example.jp": "sent"}
+    assert len(mail.outbox) == 2
+    message = next(m for m in mail.outbox if m.to == ["rev@example.jp"])
+    text, (html, kind) = message.body, message.alternatives[0]
+    assert kind == "text/html"
+    assert text.count("回答期限まであと 7 日") == 3 and text.count("due in 7 day(s)") == 3
+    assert "/reviews/assignments/" in html
+    assert Notification.objects.filter(user__email="rev@example.jp").count() == 1
+
+
+def test_a_second_sweep_or_a_second_delivery_sends_nothing_more(open_work):
+    sweep_and_send(SEVEN_BEFORE)
+    assert sweep_and_send(SEVEN_BEFORE) == {
+        "rev@example.jp": "not pending",
+        "rev2@example.jp": "not pending",
+    }
+    row = Reminder.objects.first()
+    assert reminders.reminder_send(reminder_id=row.pk) == "not pending"  # the task delivered twice
+    assert len(mail.outbox) == 2 and Reminder.objects.count() == 2
+
+
+def test_reminders_stop_on_submit_and_resume_on_return(open_work, reviewer, coordinator):
+    mine = list(Assignment.objects.filter(reviewer=reviewer))
+    for assignment in mine:
+        services.response_save_draft(
+            assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer
+        )
+        services.assignment_submit(assignment=assignment, by=reviewer)
+    assert "rev@example.jp" not in sweep_and_send(SEVEN_BEFORE)
+    services.assignment_return(assignment=mine[0], by=coordinator, comment="再確認")
+    day = dt.date(2026, 12, 16)  # 7 days overdue
+    assert sweep_and_send(day)["rev@example.jp"] == "sent"
+    digest = next(m for m in mail.outbox if m.to == ["rev@example.jp"])
+    assert digest.body.count("回答期限を 7 日過ぎています") == 1
+
+
+def test_submitting_after_the_sweep_still_stops_the_reminder(open_work, reviewer):
+    rows = {r.recipient: r for r in reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)}
+    for assignment in Assignment.objects.filter(reviewer=reviewer):
+        services.response_save_draft(
+            assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer
+        )
+        services.assignment_submit(assignment=assignment, by=reviewer)
+    assert reminders.reminder_send(reminder_id=rows["rev@example.jp"].pk) == "nothing left"
+    assert mail.outbox == []
+
+
+def test_escalations_go_to_the_coordinator_and_the_ministry(open_work):
+    sent = sweep_and_send(dt.date(2026, 12, 23))  # 14 days overdue
+    assert "coord@example.jp" in sent
+    sent = sweep_and_send(dt.date(2027, 1, 8))  # day 30 is 8 January 2027
+    assert "meti-contact@example.jp" in sent
+
+
+def test_nothing_on_a_holiday(open_work):
+    assert reminders.reminders_sweep(today=dt.date(2026, 12, 29), enqueue=False) == []
+
+
+def test_failing_smtp_is_retried_with_back_off_then_marked_failed(open_work):
+    [row, _] = reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
+    start = dt.datetime(2026, 12, 2, 9, 0, tzinfo=JST)
+    with mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send",
+        side_effect=smtplib.SMTPServerDisconnected("down"),
+    ):
+        for attempt in range(1, reminders.MAX_ATTEMPTS + 1):
+            now = start + dt.timedelta(hours=attempt)
+            assert reminders.reminders_redeliver(now=now) == [row.pk, _.pk]
+            outcome = reminders.reminder_send(reminder_id=row.pk, now=now)
+            row.refresh_from_db()
+            assert row.attempts == attempt and row.sent_at is None
+            if attempt < reminders.MAX_ATTEMPTS:
+                assert outcome == "retry later" and row.next_attempt_at == now + reminders.backoff(
+                    attempt
+                )
+                assert (
+                    reminders.reminder_send(reminder_id=row.pk, now=now) == "not pending"
+                )  # not before its time
+    assert (row.status, outcome) == (
+        "failed",
+        "failed",
+    ) and "SMTPServerDisconnected" in row.last_error
+
+
+def test_a_worker_killed_between_claim_and_send_is_redelivered_once(open_work):
+    [row, _] = reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
+    claimed_at = timezone.now() - reminders.CLAIM_LEASE - dt.timedelta(minutes=1)
+    Reminder.objects.filter(pk=row.pk).update(status="sending", claimed_at=claimed_at, attempts=1)
+    assert row.pk in reminders.reminders_redeliver(now=timezone.now())
+    assert reminders.reminder_send(reminder_id=row.pk) == "sent"
+    assert reminders.reminder_send(reminder_id=row.pk) == "not pending"
+    assert [m.to for m in mail.outbox] == [[row.recipient]]
+
+
+def test_a_broker_outage_loses_nothing(open_work, django_capture_on_commit_callbacks):
+    with mock.patch(
+        "reviews.tasks.send_reminder.apply_async", side_effect=ConnectionError("broker down")
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            rows = reminders.reminders_sweep(today=SEVEN_BEFORE)
+    assert {r.status for r in Reminder.objects.all()} == {"pending"}
+    with mock.patch("reviews.tasks.send_reminder.apply_async") as enqueue:
+        from reviews.tasks import redeliver_reminders
+
+        assert redeliver_reminders() == len(rows)
+    assert sorted(call.args[0][0] for call in enqueue.call_args_list) == sorted(r.pk for r in rows)
+
+
+@time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=JST), tick=False)
+def test_send_reminders_command_for_today(open_work):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    assert "rev@example.jp: 3 due_soon — sent" in out.getvalue()
+    call_command("send_reminders", "--date", "2026-12-02", stdout=out)
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_sweep_query_count_does_not_grow(
+    open_work, coordinator, reviewer, django_assert_max_num_queries, extra
+):
+    for i in range(extra):
+        StandardFactory(number=f"JIS G {2000 + i}", established_on=dt.date(2021, 6, 1))
+    if extra:
+        services.programme_plan(programme=open_work, today=dt.date(2026, 3, 1))
+        services.batches_create(
+            programme=open_work,
+            fiscal_year=2026,
+            due_on=DUE,
+            max_size=100,
+            by=coordinator,
+            reviewer=reviewer,
+        )
+    # programme, open assignments, their ministries, users, insert, rows, notifications (+ savepoints)
+    with django_assert_max_num_queries(10):
+        reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_record_each_digest_once(open_work):
+    errors = []
+
+    def sweep():
+        try:
+            reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Reminder.objects.count() == 2
+    sent = [
+        reminders.reminder_send(reminder_id=r.pk) for r in Reminder.objects.all() for _ in range(2)
+    ]
+    assert sent.count("sent") == 2 and len(mail.outbox) == 2
