@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from reviews import reminder_rules, selectors
 from reviews.models import Assignment, Notification, Reminder
+from reviews.notifications import unread_count_clear
 from reviews.workflow import OPEN_STATES
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ def reminders_sweep(*, today: dt.date, enqueue: bool = True) -> list[Reminder]:
             ],
             ignore_conflicts=True,
         )
+        readers = [r.user_id for r in rows if r.user_id]
+        transaction.on_commit(lambda: unread_count_clear(*readers))
         pending = [r.pk for r in rows if r.status == Reminder.Status.PENDING]
         if enqueue:
             transaction.on_commit(lambda: enqueue_sends(pending))

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role, is_coordinator
 from reviews import permissions as scope
@@ -303,3 +303,48 @@ def _batch_action(request, batch: Batch) -> None:
             services.assignment_accept(assignment=assignment, by=request.user)
             accepted += 1
         messages.success(request, _("%(count)d response(s) accepted.") % {"count": accepted})
+
+
+# --- reminders and notifications ------------------------------------------------------------------
+
+
+@require_GET
+def reminder_log(request):
+    """Coordinators: what was sent to whom, and what failed."""
+    _coordinator_only(request)
+    from reviews.models import Reminder
+
+    status = request.GET.get("status", "")
+    queryset = Reminder.objects.order_by("-date", "recipient")
+    if status in Reminder.Status.values:
+        queryset = queryset.filter(status=status)
+    page = Paginator(queryset, 100).get_page(request.GET.get("page"))
+    failed = Reminder.objects.filter(status=Reminder.Status.FAILED).count()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/reminders.html",
+        {
+            "page": page,
+            "failed": failed,
+            "status": status,
+            "statuses": Reminder.Status.choices,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def notification_list(request):
+    """A user's in-app reminders; opening the list marks them read."""
+    from reviews.models import Notification
+    from reviews.notifications import unread_count_clear
+
+    notifications = Notification.objects.filter(user=request.user).select_related("reminder")[:100]
+    items = list(notifications)
+    if request.method == "POST":
+        Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+        unread_count_clear(request.user.pk)
+        return redirect("reviews:notifications")
+    return render(request, "reviews/notifications.html", {"notifications": items})

@@ -14,5 +14,7 @@ urlpatterns = [
     path("assignments/<int:pk>/answer/", survey_views.assignment_answer, name="assignment-answer"),
     path("assignments/<int:pk>/decide/", survey_views.assignment_decide, name="assignment-decide"),
     path("batches/", survey_views.batch_list, name="batches"),
+    path("reminders/", survey_views.reminder_log, name="reminders"),
+    path("notifications/", survey_views.notification_list, name="notifications"),
     path("batches/<int:pk>/", survey_views.batch_detail, name="batch"),
 ]

@@ -192,3 +192,28 @@ def test_two_sweeps_at_once_record_each_digest_once(open_work):
         reminders.reminder_send(reminder_id=r.pk) for r in Reminder.objects.all() for _ in range(2)
     ]
     assert sent.count("sent") == 2 and len(mail.outbox) == 2
+
+
+def test_coordinator_sees_the_reminder_log_and_failures(client, open_work, coordinator, reviewer):
+    [row, _] = reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
+    Reminder.objects.filter(pk=row.pk).update(
+        status="failed", last_error="SMTPServerDisconnected: down"
+    )
+    client.force_login(coordinator)
+    page = client.get("/reviews/reminders/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "SMTPServerDisconnected: down" in page and row.recipient in page
+    client.force_login(reviewer)
+    assert client.get("/reviews/reminders/").status_code == 403
+
+
+def test_in_app_notifications_with_unread_count(
+    client, open_work, reviewer, django_capture_on_commit_callbacks
+):
+    client.force_login(reviewer)
+    assert '<span class="badge hot">' not in client.get("/reviews/notifications/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
+    page = client.get("/reviews/notifications/").content.decode()
+    assert '<span class="badge hot">1</span>' in page and "期限間近 3件" in page
+    client.post("/reviews/notifications/")
+    assert '<span class="badge hot">' not in client.get("/reviews/notifications/").content.decode()
