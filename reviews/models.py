@@ -424,3 +424,18 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class SweepRun(models.Model):
+    """A day the reminder sweep ran: the next sweep catches up on every day since the last one."""
+
+    date = models.DateField(_("date"), unique=True)
+    ran_at = models.DateTimeField(_("ran at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("-date",)
+        verbose_name = _("reminder sweep")
+        verbose_name_plural = _("reminder sweeps")
+
+    def __str__(self):
+        return str(self.date)

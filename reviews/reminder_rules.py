@@ -22,6 +22,18 @@ class Rules:
     escalate_coordinator_after: int = 14
     escalate_ministry_after: int = 30
 
+    def __post_init__(self):
+        numbers = (
+            *self.days_before,
+            self.overdue_every,
+            self.escalate_coordinator_after,
+            self.escalate_ministry_after,
+        )
+        if any(not isinstance(n, int) or n < 1 for n in numbers) or len(
+            set(self.days_before)
+        ) != len(self.days_before):
+            raise ValueError(f"Reminder rules need distinct positive whole numbers of days: {self}")
+
 
 @dataclass(frozen=True)
 class OpenItem:
@@ -39,7 +51,8 @@ class OpenItem:
 class Notice:
     assignment_id: int
     kind: str  # due_soon, overdue, escalated_coordinator, escalated_ministry
-    days: int  # days before the due date, or days overdue
+    days: int  # days left until the due date, or days overdue
+    due: str  # the effective due date (ISO), as shown to the recipient
 
 
 @dataclass
@@ -74,13 +87,16 @@ def effective_due(due_on: dt.date) -> dt.date:
     return next_business_day(due_on)
 
 
-def decide(items: list[OpenItem], today: dt.date, rules: Rules = Rules()) -> Decision:
+def decide(
+    items: list[OpenItem], today: dt.date, rules: Rules = Rules(), *, since: dt.date | None = None
+) -> Decision:
     """The digests to send today: empty on a non-business day. A rule fires today when its day lies
-    after the previous business day and not after today."""
+    after `since` (the last day swept; by default the previous business day) and not after today,
+    so days on which no sweep ran are caught up, not lost."""
     decision = Decision(today)
     if not is_business_day(today):
         return decision
-    since = previous_business_day(today)
+    since = since or previous_business_day(today)
     digests: dict[str, list[Notice]] = defaultdict(list)
     for item in items:
         for recipient, notice in _notices(item, since, today, rules):
@@ -94,20 +110,24 @@ def decide(items: list[OpenItem], today: dt.date, rules: Rules = Rules()) -> Dec
 
 def _notices(item: OpenItem, since: dt.date, today: dt.date, rules: Rules):
     due = effective_due(item.due_on)
+    shown = due.isoformat()
 
     def fires(day: dt.date) -> bool:
         return since < day <= today
 
-    for days in rules.days_before:
-        if fires(due - dt.timedelta(days=days)):
-            yield item.reviewer, Notice(item.assignment_id, "due_soon", days)
+    # Several before-due rules can land on one day (after a long weekend): one notice, with the real gap.
+    if any(fires(due - dt.timedelta(days=days)) for days in rules.days_before) and today <= due:
+        yield item.reviewer, Notice(item.assignment_id, "due_soon", (due - today).days, shown)
     overdue = (today - due).days
     if overdue > 0 and any(
         fires(due + dt.timedelta(days=n))
         for n in range(rules.overdue_every, overdue + 1, rules.overdue_every)
     ):
-        yield item.reviewer, Notice(item.assignment_id, "overdue", overdue)
+        yield item.reviewer, Notice(item.assignment_id, "overdue", overdue, shown)
     if fires(due + dt.timedelta(days=rules.escalate_coordinator_after)):
-        yield item.coordinator, Notice(item.assignment_id, "escalated_coordinator", overdue)
+        yield item.coordinator, Notice(item.assignment_id, "escalated_coordinator", overdue, shown)
     if fires(due + dt.timedelta(days=rules.escalate_ministry_after)):
-        yield item.ministry_contact, Notice(item.assignment_id, "escalated_ministry", overdue)
+        yield (
+            item.ministry_contact,
+            Notice(item.assignment_id, "escalated_ministry", overdue, shown),
+        )

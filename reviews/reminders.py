@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from reviews import reminder_rules, selectors
-from reviews.models import Assignment, Notification, Reminder
+from reviews.models import Assignment, Notification, Reminder, SweepRun
 from reviews.notifications import unread_count_clear
 from reviews.workflow import OPEN_STATES
 
@@ -40,10 +40,19 @@ def reminders_sweep(*, today: dt.date, enqueue: bool = True) -> list[Reminder]:
     """Decide today's digests and record them (one row per recipient and day); enqueue after commit."""
     programme = selectors.current_programme()
     rules = programme.reminder_rules() if programme else reminder_rules.Rules()
-    decision = reminder_rules.decide(selectors.open_items(), today, rules)
-    if not decision.digests:
+    last = (
+        SweepRun.objects.filter(date__lt=today)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    decision = reminder_rules.decide(selectors.open_items(), today, rules, since=last)
+    if not reminder_rules.is_business_day(today):
         return []
     with transaction.atomic():
+        SweepRun.objects.get_or_create(date=today)
+        if not decision.digests:
+            return []
         users = {
             u.email: u for u in get_user_model().objects.filter(email__in=list(decision.digests))
         }
@@ -108,20 +117,27 @@ def reminder_send(*, reminder_id: int, now: dt.datetime | None = None) -> str:
     notices = _still_open(reminder.notices)
     if not notices:
         Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.CANCELLED)
+        Notification.objects.filter(reminder_id=reminder_id, read_at=None).update(read_at=now)
+        if reminder.user_id:
+            unread_count_clear(reminder.user_id)
         return "nothing left"
     try:
         _message(reminder, notices).send()
-    except (smtplib.SMTPException, OSError) as exc:
+    except Exception as exc:  # SMTP down, refused, or a bug: the row must not stay claimed forever
         return _failed(reminder, exc, now)
-    Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING).update(
-        status=Reminder.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+    # Only the claim that sent it marks it sent (claimed_at is the claim's token).
+    marked = Reminder.objects.filter(
+        pk=reminder_id, status=Reminder.Status.SENDING, claimed_at=now
+    ).update(status=Reminder.Status.SENT, sent_at=timezone.now(), last_error="")
+    if not marked:
+        logger.error("reminder %s was sent after its claim expired", reminder_id)
     return "sent"
 
 
 def _failed(reminder: Reminder, exc: Exception, now: dt.datetime) -> str:
     error = f"{type(exc).__name__}: {exc}"[:1000]
-    if reminder.attempts >= MAX_ATTEMPTS:
+    permanent = isinstance(exc, smtplib.SMTPRecipientsRefused)
+    if permanent or reminder.attempts >= MAX_ATTEMPTS:
         Reminder.objects.filter(pk=reminder.pk).update(
             status=Reminder.Status.FAILED, last_error=error
         )
@@ -136,9 +152,13 @@ def _failed(reminder: Reminder, exc: Exception, now: dt.datetime) -> str:
 
 def reminders_redeliver(*, now: dt.datetime) -> list[int]:
     """Rows to offer again: pending ones whose time has come, and claims abandoned by a dead worker."""
-    Reminder.objects.filter(
+    abandoned = Reminder.objects.filter(
         status=Reminder.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE
-    ).update(status=Reminder.Status.PENDING)
+    )
+    abandoned.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Reminder.Status.FAILED, last_error="the worker stopped while sending, too many times"
+    )
+    abandoned.update(status=Reminder.Status.PENDING)
     due = Reminder.objects.filter(status=Reminder.Status.PENDING).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
@@ -177,7 +197,6 @@ def _message(reminder: Reminder, notices: list[dict]) -> EmailMultiAlternatives:
             **n,
             "number": assignments[n["assignment_id"]].standard.number,
             "title": assignments[n["assignment_id"]].standard.title_ja,
-            "due_on": assignments[n["assignment_id"]].due_on,
             "url": f"{site}/reviews/assignments/{n['assignment_id']}/",
         }
         for n in notices
@@ -192,3 +211,16 @@ def _message(reminder: Reminder, notices: list[dict]) -> EmailMultiAlternatives:
     )
     message.attach_alternative(render_to_string("reviews/email/digest.html", context), "text/html")
     return message
+
+
+def sweep_if_missed(*, now: dt.datetime) -> bool:
+    """Run today's sweep if its hour has passed and it has not run (beat or the broker was down at 09:00)."""
+    today = timezone.localtime(now).date()
+    if timezone.localtime(
+        now
+    ).hour < settings.REMINDER_SWEEP_HOUR or not reminder_rules.is_business_day(today):
+        return False
+    if SweepRun.objects.filter(date=today).exists():
+        return False
+    reminders_sweep(today=today)
+    return True

@@ -18,4 +18,7 @@ def sweep_reminders() -> int:
 
 @shared_task(ignore_result=True)
 def redeliver_reminders() -> int:
-    return reminders.enqueue_sends(reminders.reminders_redeliver(now=timezone.now()))
+    """Every few minutes: catch up a missed daily sweep, then re-offer whatever is still unsent."""
+    now = timezone.now()
+    reminders.sweep_if_missed(now=now)
+    return reminders.enqueue_sends(reminders.reminders_redeliver(now=now))

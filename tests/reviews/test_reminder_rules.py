@@ -52,7 +52,7 @@ def test_due_date_on_a_holiday_is_the_next_business_day():
         (D(2027, 2, 15), [("due_soon", 14)]),  # due Monday 1 March 2027
         (D(2027, 2, 22), [("due_soon", 7)]),
         (D(2027, 2, 26), []),  # "1 day before" is Sunday 28 February …
-        (D(2027, 3, 1), [("due_soon", 1)]),  # … so it fires on the next business day
+        (D(2027, 3, 1), [("due_soon", 0)]),  # … so it fires on the next business day: due today
         (D(2027, 3, 2), []),
     ],
 )
@@ -106,3 +106,34 @@ def test_rules_are_configurable():
     assert kinds(decide([item(D(2026, 12, 4))], D(2026, 12, 8), rules), "coord@example.jp") == [
         ("escalated_coordinator", 4)
     ]
+
+
+def test_two_rules_on_one_day_give_one_notice_with_the_real_gap():
+    # Due Tuesday 5 January 2027: "7 days before" fell in the year-end closure, "1 day before" is the 4th.
+    decision = decide([item(D(2027, 1, 5))], D(2027, 1, 4))
+    assert kinds(decision) == [("due_soon", 1)]
+    assert decision.digests["rev@example.jp"][0].due == "2027-01-05"
+
+
+def test_a_missed_sweep_is_caught_up_the_next_time():
+    # No sweep ran on Monday 15 February (the 14-day reminder); Tuesday's sweep, knowing the last swept
+    # day was Friday the 12th, still sends it.
+    assert kinds(decide([item(D(2027, 3, 1))], D(2027, 2, 16))) == []
+    assert kinds(decide([item(D(2027, 3, 1))], D(2027, 2, 16), since=D(2027, 2, 12))) == [
+        ("due_soon", 13)
+    ]
+
+
+def test_the_shown_due_date_is_the_next_business_day():
+    [notice] = decide([item(D(2027, 5, 3))], D(2027, 4, 30)).digests[
+        "rev@example.jp"
+    ]  # Golden Week
+    assert (notice.due, notice.days) == ("2027-05-06", 6)
+
+
+@pytest.mark.parametrize(
+    "bad", [{"overdue_every": 0}, {"days_before": (7, 7)}, {"days_before": (0,)}]
+)
+def test_impossible_rules_are_refused(bad):
+    with pytest.raises(ValueError, match="distinct positive"):
+        Rules(**bad)

@@ -163,8 +163,9 @@ def test_sweep_query_count_does_not_grow(
             by=coordinator,
             reviewer=reviewer,
         )
-    # programme, open assignments, their ministries, users, insert, rows, notifications (+ savepoints)
-    with django_assert_max_num_queries(10):
+    # programme, last sweep, open assignments, their ministries, sweep day (get or create), users,
+    # insert, rows, notifications, and savepoints
+    with django_assert_max_num_queries(14):
         reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
 
 
@@ -217,3 +218,49 @@ def test_in_app_notifications_with_unread_count(
     assert '<span class="badge hot">1</span>' in page and "期限間近 3件" in page
     client.post("/reviews/notifications/")
     assert '<span class="badge hot">' not in client.get("/reviews/notifications/").content.decode()
+
+
+def test_a_bug_while_sending_marks_the_row_for_retry_not_stuck(open_work):
+    [row, _] = reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
+    with mock.patch("reviews.reminders._message", side_effect=KeyError("title")):
+        assert reminders.reminder_send(reminder_id=row.pk) == "retry later"
+    row.refresh_from_db()
+    assert row.status == "pending" and "KeyError" in row.last_error
+
+
+def test_a_row_abandoned_too_often_is_marked_failed(open_work):
+    [row, _] = reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
+    long_ago = timezone.now() - reminders.CLAIM_LEASE * 2
+    Reminder.objects.filter(pk=row.pk).update(
+        status="sending", claimed_at=long_ago, attempts=reminders.MAX_ATTEMPTS
+    )
+    assert row.pk not in reminders.reminders_redeliver(now=timezone.now())
+    assert Reminder.objects.get(pk=row.pk).status == "failed"
+
+
+@time_machine.travel(dt.datetime(2026, 12, 2, 10, 0, tzinfo=JST), tick=False)
+def test_the_redelivery_pass_runs_a_missed_daily_sweep(
+    open_work, django_capture_on_commit_callbacks
+):
+    from reviews.models import SweepRun
+    from reviews.tasks import redeliver_reminders
+
+    with mock.patch("reviews.tasks.send_reminder.apply_async") as enqueue:
+        with django_capture_on_commit_callbacks(execute=True):
+            redeliver_reminders()  # beat could not run the 09:00 sweep; this pass does
+        assert Reminder.objects.filter(date=SEVEN_BEFORE).count() == 2
+        assert SweepRun.objects.filter(date=SEVEN_BEFORE).exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            redeliver_reminders()  # and only once
+    assert Reminder.objects.count() == 2 and enqueue.call_count >= 2
+
+
+def test_cancelled_digest_clears_its_notification(open_work, reviewer):
+    rows = {r.recipient: r for r in reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)}
+    for assignment in Assignment.objects.filter(reviewer=reviewer):
+        services.response_save_draft(
+            assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer
+        )
+        services.assignment_submit(assignment=assignment, by=reviewer)
+    reminders.reminder_send(reminder_id=rows["rev@example.jp"].pk)
+    assert not Notification.objects.filter(user=reviewer, read_at=None).exists()
