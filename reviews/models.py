@@ -3,12 +3,26 @@
 import math
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reviews.workflow import Action, State
 from standards.dates import fiscal_year_label
+
+
+def validate_days_list(value) -> None:
+    """Reminder days before the due date: distinct whole numbers of at least 1, e.g. [14, 7, 1]."""
+    if (
+        not isinstance(value, list)
+        or any(not isinstance(n, int) or isinstance(n, bool) or n < 1 for n in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValidationError(
+            _("Give distinct whole numbers of days, each at least 1, e.g. [14, 7, 1].")
+        )
 
 
 class Programme(models.Model):
@@ -21,15 +35,24 @@ class Programme(models.Model):
     tolerance_percent = models.PositiveSmallIntegerField(_("tolerance (%)"), default=5)
     planned_at = models.DateTimeField(_("last planned"), null=True, blank=True)
     objective = models.BigIntegerField(_("plan objective"), null=True, blank=True)
-    reminder_days_before = models.JSONField(_("reminders, days before the due date"), default=list)
+    reminder_days_before = models.JSONField(
+        _("reminders, days before the due date"),
+        default=list,
+        blank=True,
+        validators=[validate_days_list],
+    )
     overdue_every_days = models.PositiveSmallIntegerField(
-        _("overdue reminders every (days)"), default=7
+        _("overdue reminders every (days)"), default=7, validators=[MinValueValidator(1)]
     )
     escalate_coordinator_days = models.PositiveSmallIntegerField(
-        _("escalate to the coordinator after (days overdue)"), default=14
+        _("escalate to the coordinator after (days overdue)"),
+        default=14,
+        validators=[MinValueValidator(1)],
     )
     escalate_ministry_days = models.PositiveSmallIntegerField(
-        _("escalate to the ministry after (days overdue)"), default=30
+        _("escalate to the ministry after (days overdue)"),
+        default=30,
+        validators=[MinValueValidator(1)],
     )
 
     class Meta:

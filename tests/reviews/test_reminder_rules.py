@@ -137,3 +137,14 @@ def test_the_shown_due_date_is_the_next_business_day():
 def test_impossible_rules_are_refused(bad):
     with pytest.raises(ValueError, match="distinct positive"):
         Rules(**bad)
+
+
+def test_programme_rule_fields_refuse_impossible_values():
+    from django.core.exceptions import ValidationError
+
+    from reviews.models import validate_days_list
+
+    validate_days_list([14, 7, 1])
+    for bad in ([7, 7], [0], ["7"], [True], "14,7"):
+        with pytest.raises(ValidationError):
+            validate_days_list(bad)
