@@ -15,6 +15,7 @@ ERAS = (
 )
 REVIEW_INTERVAL_YEARS = 5
 
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WESTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _ERA = re.compile(
     r"^(令和|平成|昭和|[RHS])\s*(元|\d{1,2})\s*[年.]\s*(\d{1,2})\s*[月.]\s*(\d{1,2})\s*日?$"
@@ -31,6 +32,11 @@ def parse_date(text: str | dt.date | dt.datetime) -> dt.date:
         return text.date()
     if isinstance(text, dt.date):
         return text
+    if _ISO.match(text):  # the common case, without normalising widths first
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass  # fall through for the full check and its message
     cleaned = normalize_width(str(text)).strip().upper()
     if match := _WESTERN.match(cleaned):
         return _make_date(text, int(match[1]), int(match[2]), int(match[3]))

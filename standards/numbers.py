@@ -24,6 +24,9 @@ _PATTERN = re.compile(
 )
 
 
+_CANONICAL = re.compile(r"^JIS ([ABCDEFGHKLMPQRSTWXYZ]) (\d{4,5}(?:-\d{1,3})*)$")
+
+
 class InvalidJisNumber(ValueError):
     """The text is not a JIS number; the message quotes it."""
 
@@ -61,6 +64,10 @@ def normalize_width(text: str) -> str:
 
 def parse_jis_number(text: str) -> JisNumber:
     """Parse any common spelling of a JIS number, or raise InvalidJisNumber quoting the input."""
+    if isinstance(text, str) and (
+        match := _CANONICAL.match(text)
+    ):  # already "JIS B 8445": no normalising
+        return JisNumber(match[1], match[2])
     if not isinstance(text, str) or not text.strip():
         raise InvalidJisNumber(_("「%(text)s」 is not a JIS number: it is empty.") % {"text": text})
     cleaned = normalize_width(text).translate(_DASHES).strip().upper()
