@@ -215,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=REMINDER_SWEEP_HOUR, minute=REMINDER_SWEEP_MINUTE),
     },
     "reminder-redelivery": {"task": "reviews.tasks.redeliver_reminders", "schedule": 300.0},
+    "priority-refresh": {
+        "task": "reviews.tasks.refresh_priorities",
+        "schedule": crontab(hour=5, minute=0),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True

@@ -153,6 +153,7 @@ def demo_survey_create(*, today) -> dict[str, int]:
                 continue  # none of that ministry's standards is left in FY2026
         _demo_due_dates(programme, today)
         _demo_progress(form, coordinator)
+    review_services.priorities_recompute(today=today)
     states = Assignment.objects.filter(fiscal_year=DEMO_START_FY).values_list("state", flat=True)
     return {state: list(states).count(state) for state in set(states)}
 

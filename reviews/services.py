@@ -388,6 +388,10 @@ def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assig
     assignment.decided_at = timezone.now()
     assignment.save()
     response = Response.objects.get(assignment=assignment)
+    standard_id = assignment.standard_id
+    transaction.on_commit(
+        lambda: priorities_recompute(today=timezone.localdate(), standard_ids=[standard_id])
+    )
     StandardOutcome.objects.update_or_create(
         standard=assignment.standard,
         defaults={
@@ -475,3 +479,48 @@ def assignments_withdraw_for_withdrawn() -> int:
 
         count += assignments_withdraw_for_standard(standard=Standard.objects.get(pk=standard_id))
     return count
+
+
+def priorities_recompute(*, today, standard_ids: list[int] | None = None) -> int:
+    """Re-apply the priority rule to these standards (all, if None) and store the verdicts."""
+    from reviews import priority as rule
+    from reviews.models import StandardPriority
+    from standards.models import Standard, Status
+
+    standards = (
+        Standard.objects.all()
+        if standard_ids is None
+        else Standard.objects.filter(pk__in=standard_ids)
+    )
+    outcomes = {
+        row[0]: row[1:]
+        for row in StandardOutcome.objects.filter(standard__in=standards).values_list(
+            "standard_id", "usability", "cited_in_procurement", "recommended_action"
+        )
+    }
+    now = timezone.now()
+    rows = []
+    for pk, status, fast, fields, due in standards.values_list(
+        "id", "status", "fast_track", "strategic_fields", "review_due_on"
+    ):
+        usability, cited, action = outcomes.get(pk, (None, None, ""))
+        facts = rule.Facts(
+            status == Status.ACTIVE, fast, tuple(fields or ()), due, usability, cited, action
+        )
+        verdict = rule.priority(facts, today)
+        rows.append(
+            StandardPriority(
+                standard_id=pk,
+                is_priority=verdict.is_priority,
+                reasons=list(verdict.reasons),
+                computed_at=now,
+            )
+        )
+    StandardPriority.objects.bulk_create(
+        rows,
+        batch_size=BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["standard"],
+        update_fields=["is_priority", "reasons", "computed_at"],
+    )
+    return len(rows)

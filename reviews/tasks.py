@@ -22,3 +22,11 @@ def redeliver_reminders() -> int:
     now = timezone.now()
     reminders.sweep_if_missed(now=now)
     return reminders.enqueue_sends(reminders.reminders_redeliver(now=now))
+
+
+@shared_task(ignore_result=True)
+def refresh_priorities() -> int:
+    """Daily: "review due soon" moves with the calendar."""
+    from reviews.services import priorities_recompute
+
+    return priorities_recompute(today=timezone.localdate())

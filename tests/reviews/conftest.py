@@ -65,3 +65,30 @@ def open_work(coordinator, reviewer, other_reviewer):
     )
     services.batch_reassign(batch=second, reviewer=other_reviewer, by=coordinator)
     return programme
+
+
+@pytest.fixture
+def programme():
+    for i in range(12):
+        StandardFactory(
+            number=f"JIS B {7900 + i}",
+            established_on=dt.date(2021, 6, 1),
+            ministries=["METI"] if i % 2 else ["MLIT"],
+        )
+    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=20)
+    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    services.questionnaire_publish(definition=FORM)
+    return programme
+
+
+@pytest.fixture
+def assignment(programme, coordinator, reviewer):
+    [batch] = services.batches_create(
+        programme=programme,
+        fiscal_year=2026,
+        due_on=dt.date(2026, 12, 25),
+        max_size=50,
+        by=coordinator,
+        reviewer=reviewer,
+    )
+    return batch.assignments.first()

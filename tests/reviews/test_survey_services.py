@@ -17,36 +17,8 @@ from reviews.models import (
 )
 from reviews.workflow import InvalidTransition, State
 from tests.reviews.data import COMPLETE, FORM
-from tests.standards.factories import StandardFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def programme():
-    for i in range(12):
-        StandardFactory(
-            number=f"JIS B {7900 + i}",
-            established_on=dt.date(2021, 6, 1),
-            ministries=["METI"] if i % 2 else ["MLIT"],
-        )
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=20)
-    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
-    services.questionnaire_publish(definition=FORM)
-    return programme
-
-
-@pytest.fixture
-def assignment(programme, coordinator, reviewer):
-    [batch] = services.batches_create(
-        programme=programme,
-        fiscal_year=2026,
-        due_on=dt.date(2026, 12, 25),
-        max_size=50,
-        by=coordinator,
-        reviewer=reviewer,
-    )
-    return batch.assignments.first()
 
 
 def test_publishing_the_same_form_twice_is_one_version_and_versions_are_immutable():
