@@ -1,9 +1,11 @@
 """The plan API: read-only, for coordinators and ministry systems."""
 
-from rest_framework import permissions, serializers, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, views, viewsets
+from rest_framework.response import Response as ApiResponse
 
 from accounts.roles import Role, has_role, is_coordinator
-from reviews import selectors
+from reviews import reports, selectors
 from reviews.filters import PlanEntryFilter
 from reviews.models import PlanEntry
 
@@ -56,3 +58,33 @@ class PlanEntryViewSet(viewsets.ReadOnlyModelViewSet):
         if programme is None:
             return PlanEntry.objects.none()
         return PlanEntry.objects.filter(programme=programme).select_related("standard")
+
+
+class ProgressView(views.APIView):
+    """Survey progress by fiscal year, lead ministry and division. Ministry viewers see their ministry."""
+
+    permission_classes = [CanReadPlan]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("ministry", str, description="Ministry code (coordinators only)")
+        ],
+        responses=inline_serializer(
+            "ProgressReport",
+            {
+                "fiscal_year": serializers.ListField(child=serializers.DictField()),
+                "ministry": serializers.ListField(child=serializers.DictField()),
+                "division": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
+    )
+    def get(self, request):
+        programme = selectors.current_programme()
+        if programme is None:
+            return ApiResponse({name: [] for name in reports.DIMENSIONS})
+        ministry = (
+            request.query_params.get("ministry")
+            if is_coordinator(request.user)
+            else request.user.ministry_id
+        )
+        return ApiResponse(reports.progress(programme=programme, ministry=ministry or None))

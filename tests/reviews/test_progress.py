@@ -1,0 +1,50 @@
+"""/api/reports/progress/: counts by fiscal year, lead ministry and division, scoped to the ministry."""
+
+import pytest
+
+from reviews import services
+from tests.reviews.data import COMPLETE
+
+pytestmark = pytest.mark.django_db
+
+
+def row(report, dimension, key):
+    return next(r for r in report[dimension] if r[dimension] == key)
+
+
+def test_progress_counts_each_state(token_client, coordinator, reviewer, batches):
+    mine = list(batches[0].assignments.all())  # the four METI standards
+    services.response_save_draft(assignment=mine[0], answers=COMPLETE, based_on=0, by=reviewer)
+    services.assignment_submit(assignment=mine[0], by=reviewer)
+    services.assignment_accept(assignment=mine[0], by=coordinator)
+    services.response_save_draft(
+        assignment=mine[1], answers={"market_use": "partly"}, based_on=0, by=reviewer
+    )
+    report = token_client(coordinator).get("/api/reports/progress/").json()
+    year = row(report, "fiscal_year", 2026)
+    assert (year["planned"], year["assigned"], year["in_progress"], year["accepted"]) == (
+        8,
+        6,
+        1,
+        1,
+    )
+    assert row(report, "ministry", "METI")["accepted"] == 1
+    assert row(report, "ministry", "MLIT")["assigned"] == 4
+    assert row(report, "division", "C")["planned"] == 8
+
+
+def test_ministry_viewer_sees_only_their_ministry(token_client, ministry_viewer, batches):
+    report = token_client(ministry_viewer).get("/api/reports/progress/?ministry=MLIT").json()
+    assert [r["ministry"] for r in report["ministry"]] == ["METI"]
+    assert row(report, "fiscal_year", 2026)["planned"] == 4
+
+
+def test_reviewers_may_not_read_the_report(token_client, reviewer, batches):
+    assert token_client(reviewer).get("/api/reports/progress/").status_code == 403
+
+
+def test_report_query_count(token_client, coordinator, batches, django_assert_max_num_queries):
+    client = token_client(coordinator)
+    # token + user, roles, programme, two queries for each of three dimensions
+    with django_assert_max_num_queries(9):
+        assert client.get("/api/reports/progress/").status_code == 200
