@@ -4,7 +4,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import permissions, serializers, views, viewsets
 from rest_framework.response import Response as ApiResponse
 
-from accounts.roles import Role, has_role, is_coordinator
+from accounts.roles import is_coordinator
+from reviews import permissions as scope
 from reviews import reports, selectors
 from reviews.filters import PlanEntryFilter
 from reviews.models import PlanEntry
@@ -12,9 +13,7 @@ from reviews.models import PlanEntry
 
 class CanReadPlan(permissions.IsAuthenticated):
     def has_permission(self, request, view):
-        return super().has_permission(request, view) and (
-            is_coordinator(request.user) or has_role(request.user, Role.MINISTRY_VIEWER)
-        )
+        return super().has_permission(request, view) and scope.can_read_plan(request.user)
 
 
 class PlanEntrySerializer(serializers.ModelSerializer):

@@ -25,6 +25,11 @@ def visible_batches(user):
     return queryset.none()
 
 
+def can_read_plan(user) -> bool:
+    """The plan and progress figures are for coordinators and ministry viewers."""
+    return is_coordinator(user) or has_role(user, Role.MINISTRY_VIEWER)
+
+
 def can_answer(user, assignment) -> bool:
     return assignment.reviewer_id == user.pk
 

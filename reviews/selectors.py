@@ -2,7 +2,7 @@
 
 from django.db.models import Count, F
 
-from reviews.models import PlanEntry, PlanYear, Programme
+from reviews.models import PlanEntry, Programme
 from reviews.planning import Item
 from standards.dates import fiscal_year
 from standards.models import Ministry, Standard, Status
@@ -106,10 +106,6 @@ def plan_entries(programme: Programme):
         .select_related("standard", "ministry")
         .order_by("fiscal_year", "standard__division", "standard__number")
     )
-
-
-def plan_year_rows(programme: Programme):
-    return PlanYear.objects.filter(programme=programme)
 
 
 def manual_moves(programme: Programme, limit: int = 20):

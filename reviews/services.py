@@ -22,7 +22,7 @@ from reviews.models import (
     Usability,
 )
 from standards import bulk, history
-from standards.dates import fiscal_year, fiscal_year_label
+from standards.dates import fiscal_year_label
 
 BATCH_SIZE = 1000
 
@@ -184,10 +184,6 @@ def plan_year_lock(*, programme: Programme, year: int, by) -> PlanYear:
         plan_year.locked_at, plan_year.locked_by = timezone.now(), by
         plan_year.save(update_fields=["locked_at", "locked_by"])
     return plan_year
-
-
-def current_fiscal_year(today) -> int:
-    return fiscal_year(today)
 
 
 # --- survey: questionnaires, batches, assignments ----------------------------------------------

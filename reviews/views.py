@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role, has_role, is_coordinator
+from accounts.roles import is_coordinator
+from reviews import permissions as scope
 from reviews import selectors, services
 from reviews.forms import MoveForm
 from reviews.models import PlanEntry
@@ -19,10 +20,9 @@ CHART_SLOT = 100  # horizontal room per year in the bar chart, in SVG units
 
 
 def _readable_programme(request):
-    if not (is_coordinator(request.user) or has_role(request.user, Role.MINISTRY_VIEWER)):
+    if not scope.can_read_plan(request.user):
         raise PermissionDenied
-    programme = selectors.current_programme()
-    return programme
+    return selectors.current_programme()
 
 
 @require_GET
@@ -94,6 +94,8 @@ def plan_move(request):
     if not is_coordinator(request.user):
         raise PermissionDenied
     programme = selectors.current_programme()
+    if programme is None:
+        return redirect("reviews:plan")
     form = MoveForm(request.POST, years=programme.fiscal_years)
     if form.is_valid():
         try:
