@@ -27,3 +27,31 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+
+class SavedSearch(models.Model):
+    """A named set of filters on one screen, kept for its owner (e.g. "METI: usable, due FY2027")."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    path = models.CharField(_("screen"), max_length=200)
+    query = models.TextField(_("filters"), blank=True)
+    created_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        ordering = ("name",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "path", "name"], name="saved_search_unique_name"
+            )
+        ]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{self.path}?{self.query}" if self.query else self.path

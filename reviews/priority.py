@@ -9,17 +9,25 @@ revision; or its statutory review is overdue or falls due before the end of the 
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from standards.dates import fiscal_year
 
-REASONS = (
-    "fast_track",
-    "usable",
-    "usable_with_conditions",
-    "cited_in_procurement",
-    "strategic_field",
-    "revision_recommended",
-    "review_due_soon",
-)
+# reason code → the reason in words, in the order they are listed
+LABELS = {
+    "fast_track": _("Fast-tracked"),
+    "usable": _("Usable in public procurement"),
+    "usable_with_conditions": _("Usable in procurement with conditions"),
+    "cited_in_procurement": _("Already cited in procurement"),
+    "strategic_field": _("In a strategic field"),
+    "revision_recommended": _("Revision recommended"),
+    "review_due_soon": _("Review due by the end of next fiscal year"),
+}
+REASONS = tuple(LABELS)
+
+
+def reasons_in_words(reasons) -> list[str]:
+    return [str(LABELS.get(code, code)) for code in reasons]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Reads for the review programme shared by the planner service, pages, API and exports."""
 
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from reviews.models import PlanEntry, Programme
 from reviews.planning import Item
@@ -193,3 +194,35 @@ def open_items() -> list:
             OpenItem(a.pk, a.standard.number, a.due_on, a.reviewer.email, coordinator, contact)
         )
     return items
+
+
+def survey_standards(user):
+    """Standards whose survey results the user may read, with their verdict, outcome and the
+    counts the ministry screens show (plan year of the survey, open follow-up actions)."""
+    from reviews import permissions as scope
+    from reviews.models import FollowUp
+
+    open_follow_ups = (
+        FollowUp.objects.filter(
+            standard=OuterRef("pk"),
+            status__in=[FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS],
+        )
+        .order_by()
+        .values("standard")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    survey_fy = (
+        PlanEntry.objects.filter(standard=OuterRef("pk"))
+        .order_by("-programme__start_fy")
+        .values("fiscal_year")[:1]
+    )
+    queryset = (
+        Standard.objects.select_related("priority", "outcome")
+        .prefetch_related("ministries")
+        .annotate(
+            open_follow_ups=Coalesce(Subquery(open_follow_ups), 0),
+            survey_fy=Subquery(survey_fy),
+        )
+    )
+    return scope.visible_standards(user, queryset)

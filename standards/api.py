@@ -2,13 +2,20 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, serializers, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import permissions, renderers, serializers, viewsets
+from rest_framework.response import Response
 
 from accounts.roles import is_coordinator
-from standards import selectors, services
+from standards import exports, selectors, services
 from standards.dates import action_date_problems
-from standards.filters import ORDERING_FIELDS, StandardFilter
+from standards.filters import ORDERING_FIELDS, catalog_filterset
 from standards.models import Degree, InternationalCorrespondence, Ministry, Standard, StrategicField
 from standards.numbers import InvalidJisNumber, parse_jis_number
 
@@ -133,17 +140,97 @@ class StandardSerializer(serializers.ModelSerializer):
         )
 
 
+class CSVRenderer(renderers.BaseRenderer):
+    """Only announces CSV: the list view streams the file itself (see ExportableListMixin)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        raise NotImplementedError("exports are streamed by the view")
+
+
+class XLSXRenderer(CSVRenderer):
+    media_type = exports.XLSX_MIME
+    format = "xlsx"
+    charset = None
+
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def export_schema(summary: str, serializer) -> dict:
+    """Schema of a list that also exports: JSON pages, or the whole filtered list as CSV or XLSX."""
+    return extend_schema(
+        summary=summary,
+        parameters=[
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["json", *EXPORT_FORMATS],
+                description="csv or xlsx: the whole filtered list as a file (not paged)",
+            )
+        ],
+        responses={
+            (200, "application/json"): serializer(many=True),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="UTF-8 with BOM"),
+            (200, exports.XLSX_MIME): OpenApiResponse(OpenApiTypes.BINARY),
+        },
+    )
+
+
+class ExportableListMixin:
+    """`?format=csv|xlsx` (or an Accept header) streams the whole filtered list instead of a page.
+
+    The view supplies `export_name` and `export_table(queryset) -> (header, rows)`.
+    """
+
+    export_name = "export"
+
+    def get_renderers(self):
+        found = super().get_renderers()
+        if self.action == "list":
+            found += [CSVRenderer(), XLSXRenderer()]
+        return found
+
+    def list(self, request, *args, **kwargs):
+        fmt = request.accepted_renderer.format
+        if fmt not in EXPORT_FORMATS:
+            return super().list(request, *args, **kwargs)
+        header, rows = self.export_table(self.filter_queryset(self.get_queryset()))
+        filename = f"{self.export_name}-{selectors.today():%Y%m%d}.{fmt}"
+        if fmt == "csv":
+            return exports.csv_response(filename, header, rows)
+        return exports.xlsx_response(filename, self.export_name, header, rows)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # errors (400, 401, 403) are answered in JSON even when a file was asked for
+        renderer = getattr(request, "accepted_renderer", None)
+        if isinstance(response, Response) and isinstance(renderer, CSVRenderer):
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = renderers.JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
 @extend_schema_view(
-    list=extend_schema(summary="List and search standards"),
+    list=export_schema("List, search and export standards", StandardSerializer),
     retrieve=extend_schema(summary="One standard"),
 )
-class StandardViewSet(viewsets.ModelViewSet):
+class StandardViewSet(ExportableListMixin, viewsets.ModelViewSet):
     serializer_class = StandardSerializer
     permission_classes = [CatalogPermission]
-    filterset_class = StandardFilter
     ordering_fields = ORDERING_FIELDS
     ordering = ("division", "number")
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    export_name = "standards"
+
+    @property
+    def filterset_class(self):
+        return catalog_filterset()
 
     def get_queryset(self):
         return selectors.standard_detail_queryset()
+
+    def export_table(self, queryset):
+        return exports.catalog_table(queryset)

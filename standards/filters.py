@@ -2,10 +2,21 @@
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import RangeField
+from django_filters.widgets import DateRangeWidget
 
 from standards import selectors
-from standards.models import Degree, Division, Standard, Status, StrategicField
+from standards.forms import EraDateField
+from standards.models import (
+    Degree,
+    Division,
+    InternationalCorrespondence,
+    Standard,
+    Status,
+    StrategicField,
+)
 
 
 class AnyYesNo(forms.Select):
@@ -13,6 +24,19 @@ class AnyYesNo(forms.Select):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
+
+
+class EraDateRangeField(RangeField):
+    widget = DateRangeWidget
+
+    def __init__(self, *args, **kwargs):
+        super().__init__((EraDateField(), EraDateField()), *args, **kwargs)
+
+
+class DateRangeFilter(django_filters.RangeFilter):
+    """`<name>_after` and `<name>_before`, both inclusive, each accepting Japanese era dates."""
+
+    field_class = EraDateRangeField
 
 
 class StandardFilter(django_filters.FilterSet):
@@ -39,6 +63,14 @@ class StandardFilter(django_filters.FilterSet):
     drafting_body = django_filters.CharFilter(
         field_name="drafting_body__name", lookup_expr="icontains", label=_("Drafting body")
     )
+    international = django_filters.CharFilter(
+        method="filter_international", label=_("International standard, e.g. ISO 9001")
+    )
+    ics = django_filters.CharFilter(method="filter_ics", label=_("ICS code (or its start)"))
+    established_on = DateRangeFilter(label=_("Established between"))
+    revised_on = DateRangeFilter(label=_("Last revised between"))
+    confirmed_on = DateRangeFilter(label=_("Last confirmed between"))
+    review_due_on = DateRangeFilter(label=_("Review due between"))
     is_generated = django_filters.BooleanFilter(label=_("Generated (demo) rows"), widget=AnyYesNo)
 
     class Meta:
@@ -58,6 +90,31 @@ class StandardFilter(django_filters.FilterSet):
 
     def filter_degree(self, queryset, name, value):
         return selectors.standards_with_degree(queryset, value)
+
+    def filter_international(self, queryset, name, value):
+        matching = InternationalCorrespondence.objects.filter(
+            standard=OuterRef("pk"), designation__icontains=value.strip()
+        )
+        return queryset.filter(Exists(matching))
+
+    def filter_ics(self, queryset, name, value):
+        # codes are stored as a JSON list of strings: match from the opening quote of any element
+        return queryset.filter(ics_codes__icontains=f'"{value.strip()}')
+
+
+_FILTERSET = [StandardFilter]
+
+
+def use_filterset(filterset_class: type[StandardFilter]) -> None:
+    """Let another app add filters to the catalog's (a subclass of StandardFilter), from its ready()."""
+    if not issubclass(filterset_class, StandardFilter):
+        raise TypeError(f"{filterset_class.__name__} must extend StandardFilter")
+    _FILTERSET[0] = filterset_class
+
+
+def catalog_filterset() -> type[StandardFilter]:
+    """The catalog's filters as used by the list page, the API and exports."""
+    return _FILTERSET[0]
 
 
 ORDERING_FIELDS = (

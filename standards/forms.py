@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from standards.dates import InvalidDate, parse_date
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(
@@ -16,3 +18,17 @@ class ImportForm(forms.Form):
     download_rejects = forms.BooleanField(
         label=_("Download the rejected rows as CSV"), required=False
     )
+
+
+class EraDateField(forms.DateField):
+    """A date typed as 2026-04-01, 2026/4/1, 令和8年4月1日 or R8.4.1."""
+
+    widget = forms.TextInput(attrs={"placeholder": "2026-04-01 / 令和8年4月1日", "size": 14})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_date(value)
+        except InvalidDate as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None

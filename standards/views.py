@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.roles import is_coordinator
 from standards import exports, panels, selectors, services
 from standards.catalog_files import CatalogFileError, check_size
-from standards.filters import ORDERING_FIELDS, StandardFilter
+from standards.filters import ORDERING_FIELDS, catalog_filterset
 from standards.forms import ImportForm
 from standards.importing import rejected_rows
 from standards.models import Standard
@@ -20,7 +20,9 @@ PAGE_SIZES = (25, 50, 100, 200)
 
 
 def standard_list(request):
-    filterset = StandardFilter(request.GET or None, queryset=Standard.objects.for_listing())
+    filterset = catalog_filterset()(
+        request.GET or None, queryset=Standard.objects.for_listing(), request=request
+    )
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     ordering = request.GET.get("ordering", "")
     if ordering.lstrip("-") in ORDERING_FIELDS:

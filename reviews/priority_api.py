@@ -1,0 +1,109 @@
+"""/api/priorities/: the ministry screen's list for ministry systems, with the reasons in words."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import permissions, serializers, viewsets
+
+from reviews import permissions as scope
+from reviews import priority, selectors
+from reviews.models import Usability
+from reviews.survey_exports import related, survey_table
+from reviews.survey_filters import SurveyStandardFilter
+from standards.api import ExportableListMixin, export_schema
+from standards.filters import ORDERING_FIELDS
+from standards.models import Standard
+
+
+class CanQuerySurvey(permissions.IsAuthenticated):
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and scope.can_query_survey(request.user)
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=priority.REASONS)
+    label = serializers.CharField()
+
+
+class OutcomeSerializer(serializers.Serializer):
+    usability = serializers.ChoiceField(choices=Usability.choices)
+    usability_label = serializers.CharField(source="get_usability_display")
+    cited_in_procurement = serializers.BooleanField(allow_null=True)
+    recommended_action = serializers.CharField()
+    accepted_at = serializers.DateTimeField()
+
+
+class PriorityStandardSerializer(serializers.ModelSerializer):
+    ministries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    is_priority = serializers.SerializerMethodField()
+    reasons = serializers.SerializerMethodField()
+    survey_fiscal_year = serializers.IntegerField(source="survey_fy", allow_null=True)
+    outcome = serializers.SerializerMethodField()
+    open_follow_ups = serializers.IntegerField()
+
+    class Meta:
+        model = Standard
+        fields = (
+            "id",
+            "number",
+            "title_ja",
+            "title_en",
+            "division",
+            "status",
+            "ministries",
+            "review_due_on",
+            "review_due_fy",
+            "fast_track",
+            "strategic_fields",
+            "is_priority",
+            "reasons",
+            "survey_fiscal_year",
+            "outcome",
+            "open_follow_ups",
+        )
+        read_only_fields = fields
+
+    def get_is_priority(self, standard) -> bool:
+        verdict = related(standard, "priority")
+        return bool(verdict and verdict.is_priority)
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reasons(self, standard):
+        verdict = related(standard, "priority")
+        codes = verdict.reasons if verdict else []
+        return [
+            {"code": code, "label": label}
+            for code, label in zip(codes, priority.reasons_in_words(codes), strict=True)
+        ]
+
+    @extend_schema_field(OutcomeSerializer(allow_null=True))
+    def get_outcome(self, standard):
+        found = related(standard, "outcome")
+        return OutcomeSerializer(found).data if found else None
+
+
+@extend_schema_view(
+    list=export_schema(
+        "Priority standards in the caller's remit (every ministry for coordinators), with reasons",
+        PriorityStandardSerializer,
+    ),
+    retrieve=extend_schema(summary="One standard's priority verdict and survey outcome"),
+)
+class PriorityStandardViewSet(ExportableListMixin, viewsets.ReadOnlyModelViewSet):
+    """Filters as on /api/standards/; `priority=false` lists the standards that are not priorities."""
+
+    serializer_class = PriorityStandardSerializer
+    permission_classes = [CanQuerySurvey]
+    filterset_class = SurveyStandardFilter
+    ordering_fields = ORDERING_FIELDS
+    ordering = ("division", "number")
+    export_name = "priority-standards"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Standard.objects.none()
+        queryset = selectors.survey_standards(self.request.user)
+        if "priority" not in self.request.query_params:
+            queryset = queryset.filter(priority__is_priority=True)
+        return queryset
+
+    def export_table(self, queryset):
+        return survey_table(queryset)
