@@ -75,7 +75,14 @@ class OneAtATime(forms.Select):
         return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
 
 
-@extend_schema_field({"type": "string", "pattern": "^[a-z_]+:[a-z_]+$"})
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[a-z_]+:[a-z_]+$",
+        "description": "question:value of an accepted response, e.g. could_be_used:yes; "
+        "repeat to require several",
+    }
+)
 class AnswerFilter(django_filters.MultipleChoiceFilter):
     """Repeatable `answer=question:value`; every one must hold."""
 
@@ -111,7 +118,7 @@ class SurveyStandardFilter(StandardFilter):
         choices=answer_choices,
         method="filter_answer",
         widget=OneAtATime,
-        label=_("Answer to a question (survey), as question:value, e.g. could_be_used:yes"),
+        label=_("Answer to a question (survey)"),
     )
 
     SURVEY_FILTERS = (
