@@ -252,7 +252,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "standards.models.Status",
+        "FollowUpStatusEnum": "reviews.models.FollowUp.Status",
+    },
 }
 
 # Catalog import limits.

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from reviews.models import (
     Assignment,
     Batch,
+    FollowUp,
     PlanEntry,
     PlanYear,
     Programme,
@@ -129,3 +130,12 @@ class StandardOutcomeAdmin(SimpleHistoryAdmin):
     list_filter = ("usability", "cited_in_procurement", "recommended_action")
     list_select_related = ("standard",)
     raw_id_fields = ("standard", "response")
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ("standard", "action", "ministry", "due_on", "status", "updated_at")
+    list_filter = ("status", "ministry")
+    search_fields = ("standard__number", "action")
+    list_select_related = ("standard", "ministry")
+    raw_id_fields = ("standard", "created_by")

@@ -1,14 +1,16 @@
-"""The plan API: read-only, for coordinators and ministry systems."""
+"""The plan and survey report API: read-only, for coordinators and ministry systems."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, views, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response as ApiResponse
 
-from accounts.roles import is_coordinator
 from reviews import permissions as scope
 from reviews import reports, selectors
 from reviews.filters import PlanEntryFilter
 from reviews.models import PlanEntry
+from standards import selectors as catalog_selectors
 
 
 class CanReadPlan(permissions.IsAuthenticated):
@@ -59,31 +61,186 @@ class PlanEntryViewSet(viewsets.ReadOnlyModelViewSet):
         return PlanEntry.objects.filter(programme=programme).select_related("standard")
 
 
-class ProgressView(views.APIView):
-    """Survey progress by fiscal year, lead ministry and division. Ministry viewers see their ministry."""
+class CanQuerySurvey(permissions.IsAuthenticated):
+    """Survey figures: coordinators, and ministry viewers tied to a ministry."""
 
-    permission_classes = [CanReadPlan]
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and scope.can_query_survey(request.user)
+
+
+class ProgressCountsSerializer(serializers.Serializer):
+    planned = serializers.IntegerField(help_text="Standards planned for the survey")
+    assigned = serializers.IntegerField(help_text="Assignments not started yet")
+    in_progress = serializers.IntegerField(help_text="Assignments with a draft saved")
+    submitted = serializers.IntegerField(help_text="Submitted, waiting for the coordinator")
+    returned = serializers.IntegerField(help_text="Returned to the reviewer")
+    accepted = serializers.IntegerField(help_text="Accepted by the coordinator")
+    withdrawn = serializers.IntegerField(help_text="Withdrawn (the standard was withdrawn)")
+    overdue = serializers.IntegerField(help_text="Still owed by the reviewer, past the due date")
+
+
+class ProgressByYearSerializer(ProgressCountsSerializer):
+    fiscal_year = serializers.IntegerField()
+
+
+class ProgressByMinistrySerializer(ProgressCountsSerializer):
+    ministry = serializers.CharField(allow_null=True, help_text="Lead ministry code")
+
+
+class ProgressByDivisionSerializer(ProgressCountsSerializer):
+    division = serializers.CharField(allow_null=True, help_text="Division letter")
+
+
+class ProgressReportSerializer(serializers.Serializer):
+    fiscal_year = ProgressByYearSerializer(many=True)
+    ministry = ProgressByMinistrySerializer(many=True)
+    division = ProgressByDivisionSerializer(many=True)
+
+
+class BurndownPointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    ideal = serializers.FloatField(help_text="Standards that would remain on the ideal line")
+    remaining = serializers.IntegerField(
+        allow_null=True, help_text="Planned minus accepted by that day; null after today"
+    )
+    submitted = serializers.IntegerField(
+        allow_null=True, help_text="Standards submitted at least once by that day"
+    )
+    accepted = serializers.IntegerField(allow_null=True)
+
+
+class BurndownMonthSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="First day of the month")
+    submitted = serializers.IntegerField(allow_null=True, help_text="First submissions that month")
+    accepted = serializers.IntegerField(allow_null=True)
+    remaining = serializers.IntegerField(
+        allow_null=True, help_text="At the month's end (or today); null for months to come"
+    )
+
+
+class BurndownSerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField()
+    planned = serializers.IntegerField()
+    start = serializers.DateField(help_text="First batch created, else 1 April")
+    due = serializers.DateField(help_text="Last due date, else 31 March: the ideal line ends here")
+    end = serializers.DateField()
+    today = serializers.DateField()
+    step_days = serializers.IntegerField(help_text="1 (daily) or 7 (weekly) points")
+    points = BurndownPointSerializer(many=True)
+    months = BurndownMonthSerializer(many=True)
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "boolean"}]})
+class ChoiceValueField(serializers.JSONField):
+    """A choice's value as the answers store it: a string, or true/false for yes/no questions."""
+
+
+class AnswerOptionSerializer(serializers.Serializer):
+    value = ChoiceValueField(help_text="The choice's value, or true/false for yes/no")
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class AnswerQuestionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    type = serializers.CharField(help_text='"single" or "yes_no"')
+    label = serializers.CharField()
+    answered = serializers.IntegerField(help_text="Accepted responses that answered it")
+    options = AnswerOptionSerializer(many=True)
+
+
+class QuestionnaireRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class AnswerDistributionSerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField()
+    questionnaire = QuestionnaireRefSerializer(allow_null=True)
+    responses = serializers.IntegerField(help_text="Accepted responses counted")
+    questions = AnswerQuestionSerializer(many=True)
+
+
+MINISTRY_PARAMETER = OpenApiParameter(
+    "ministry", str, description="Ministry code (coordinators only; others see their ministry)"
+)
+
+
+def _year_parameter(description: str) -> OpenApiParameter:
+    return OpenApiParameter("fiscal_year", int, description=description)
+
+
+class ReportView(views.APIView):
+    """The report endpoints' common ground: who may ask, and which ministry and year they get."""
+
+    permission_classes = [CanQuerySurvey]
+
+    def ministry(self, request) -> str | None:
+        own = scope.survey_ministry(request.user)
+        return own if own is not None else (request.query_params.get("ministry") or None)
+
+    def fiscal_year(self, request, programme) -> int | None:
+        given = request.query_params.get("fiscal_year")
+        if given in (None, ""):
+            return None
+        if not given.isdigit() or int(given) not in programme.fiscal_years:
+            raise serializers.ValidationError(
+                {"fiscal_year": [_("%(year)s is not a year of this programme.") % {"year": given}]}
+            )
+        return int(given)
+
+    def year_report(self, request, build, serializer):
+        programme = selectors.current_programme()
+        if programme is None:
+            raise NotFound(_("No review programme has been planned yet."))
+        today = catalog_selectors.today()
+        year = self.fiscal_year(request, programme) or reports.default_fiscal_year(programme, today)
+        report = build(programme=programme, fiscal_year=year, ministry=self.ministry(request))
+        return ApiResponse(serializer(report).data)
+
+
+class ProgressView(ReportView):
+    """Survey progress by fiscal year, lead ministry and division. Ministry viewers see their ministry."""
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("ministry", str, description="Ministry code (coordinators only)")
+            MINISTRY_PARAMETER,
+            _year_parameter("Count only this year in the ministry and division rows"),
         ],
-        responses=inline_serializer(
-            "ProgressReport",
-            {
-                "fiscal_year": serializers.ListField(child=serializers.DictField()),
-                "ministry": serializers.ListField(child=serializers.DictField()),
-                "division": serializers.ListField(child=serializers.DictField()),
-            },
-        ),
+        responses=ProgressReportSerializer,
     )
     def get(self, request):
         programme = selectors.current_programme()
         if programme is None:
             return ApiResponse({name: [] for name in reports.DIMENSIONS})
-        ministry = (
-            request.query_params.get("ministry")
-            if is_coordinator(request.user)
-            else request.user.ministry_id
+        report = reports.progress(
+            programme=programme,
+            ministry=self.ministry(request),
+            fiscal_year=self.fiscal_year(request, programme),
         )
-        return ApiResponse(reports.progress(programme=programme, ministry=ministry or None))
+        return ApiResponse(ProgressReportSerializer(report).data)
+
+
+class BurndownView(ReportView):
+    """One survey year against its plan: planned, remaining and submitted standards day by day (or
+    week by week), the ideal line, and month-by-month figures."""
+
+    @extend_schema(
+        parameters=[MINISTRY_PARAMETER, _year_parameter("Survey year (default: the current one)")],
+        responses=BurndownSerializer,
+    )
+    def get(self, request):
+        return self.year_report(request, reports.burndown, BurndownSerializer)
+
+
+class AnswerDistributionView(ReportView):
+    """How the accepted responses of a survey year answered each single-choice and yes/no question.
+    Labels follow Accept-Language (Japanese or English)."""
+
+    @extend_schema(
+        parameters=[MINISTRY_PARAMETER, _year_parameter("Survey year (default: the current one)")],
+        responses=AnswerDistributionSerializer,
+    )
+    def get(self, request):
+        return self.year_report(request, reports.answer_distribution, AnswerDistributionSerializer)

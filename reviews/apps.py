@@ -8,6 +8,10 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from reviews import signals  # noqa: F401
-        from standards import panels
+        from reviews.survey_filters import SurveyStandardFilter
+        from standards import filters, panels
+
+        filters.use_filterset(SurveyStandardFilter)
 
         panels.register("reviews/_standard_outcome.html")
+        panels.register("reviews/_standard_follow_ups.html")

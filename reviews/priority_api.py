@@ -1,21 +1,16 @@
 """/api/priorities/: the ministry screen's list for ministry systems, with the reasons in words."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import serializers, viewsets
 
-from reviews import permissions as scope
 from reviews import priority, selectors
+from reviews.api import CanQuerySurvey
 from reviews.models import Usability
 from reviews.survey_exports import related, survey_table
 from reviews.survey_filters import SurveyStandardFilter
 from standards.api import ExportableListMixin, export_schema
 from standards.filters import ORDERING_FIELDS
 from standards.models import Standard
-
-
-class CanQuerySurvey(permissions.IsAuthenticated):
-    def has_permission(self, request, view):
-        return super().has_permission(request, view) and scope.can_query_survey(request.user)
 
 
 class ReasonSerializer(serializers.Serializer):

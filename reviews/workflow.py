@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 class State(models.TextChoices):
@@ -11,7 +11,7 @@ class State(models.TextChoices):
     SUBMITTED = "submitted", gettext_lazy("Submitted")
     RETURNED = "returned", gettext_lazy("Returned")
     ACCEPTED = "accepted", gettext_lazy("Accepted")
-    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("assignment state", "Withdrawn")
 
 
 class Action(models.TextChoices):

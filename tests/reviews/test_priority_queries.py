@@ -47,7 +47,7 @@ def surveyed(batches, coordinator, reviewer, other_reviewer):
     _accept(mlit[0], COMPLETE, other_reviewer, coordinator)
     StandardFactory(
         number="JIS C 7000",
-        title_ja="=HYPERLINK(\"http://example.invalid\")計測器",
+        title_ja='=HYPERLINK("http://example.invalid")計測器',
         established_on=dt.date(2024, 6, 1),
         ministries=["METI"],
     )
@@ -73,15 +73,17 @@ def numbers(response):
 
 
 def test_priority_list_gives_reasons_in_words(token_client, ministry_viewer, surveyed):
-    response = token_client(ministry_viewer).get("/api/priorities/?q=C6000")
-    (row,) = response.json()["results"]
+    client = token_client(ministry_viewer)
+    (row,) = client.get("/api/priorities/?q=C6000").json()["results"]
     assert row["is_priority"] is True
     assert [r["code"] for r in row["reasons"]] == [
         "usable",
         "cited_in_procurement",
         "review_due_soon",
     ]
-    assert row["reasons"][0]["label"] == "Usable in public procurement"
+    assert row["reasons"][0]["label"] == "公共調達で使用可能"  # Japanese unless asked otherwise
+    english = client.get("/api/priorities/?q=C6000", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["results"][0]["reasons"][0]["label"] == "Usable in public procurement"
     assert row["outcome"]["usability"] == "usable"
     assert row["survey_fiscal_year"] == 2026
 
@@ -108,9 +110,7 @@ def test_ministry_viewer_sees_only_their_ministry(token_client, ministry_viewer,
 def test_coordinator_sees_every_ministry(token_client, coordinator, surveyed):
     client = token_client(coordinator)
     assert numbers(client.get("/api/standards/?usability=usable")) == ["JIS C 6000", "JIS C 6004"]
-    assert numbers(client.get("/api/priorities/?ministry=MLIT&usability=usable")) == [
-        "JIS C 6004"
-    ]
+    assert numbers(client.get("/api/priorities/?ministry=MLIT&usability=usable")) == ["JIS C 6004"]
 
 
 def test_survey_filters_need_a_survey_role(token_client, reviewer, outsider, surveyed):
@@ -160,7 +160,10 @@ def test_survey_filters(token_client, ministry_viewer, surveyed, query, expected
         ("ics=40.040", []),
         ("established_on_after=令和6年1月1日", ["JIS B 8445", "JIS C 7000"]),
         ("established_on_before=R5.12.31&division=C", [f"JIS C {6000 + i}" for i in range(8)]),
-        ("review_due_on_after=2029-06-01&review_due_on_before=2029-06-01", ["JIS B 8445", "JIS C 7000"]),
+        (
+            "review_due_on_after=2029-06-01&review_due_on_before=2029-06-01",
+            ["JIS B 8445", "JIS C 7000"],
+        ),
         ("revised_on_after=2030-01-01", []),
     ],
 )
@@ -243,7 +246,7 @@ def test_catalog_export_escapes_formulas(token_client, coordinator, surveyed):
     )
     header, row = _csv_rows(response)
     title = row[header.index("Title (Japanese)")]
-    assert title == "'=HYPERLINK(\"http://example.invalid\")計測器"
+    assert title == '\'=HYPERLINK("http://example.invalid")計測器'
 
 
 def test_xlsx_export_opens_with_japanese_text(token_client, coordinator, surveyed):
@@ -274,7 +277,7 @@ def test_screen_lists_my_ministrys_priorities_with_reasons(client, ministry_view
     client.force_login(ministry_viewer)
     page = client.get("/reviews/priorities/?ministry=MLIT").content.decode()
     assert "JIS C 6001" in page and "JIS C 6004" not in page
-    assert "Revision recommended" in page
+    assert "改正を推奨" in page
     assert "JIS C 7000" not in page  # not a priority
     filtered = client.get("/reviews/priorities/?usability=usable").content.decode()
     assert "JIS C 6000" in filtered and "JIS C 6001" not in filtered
@@ -291,6 +294,7 @@ def test_screen_in_japanese(client, ministry_viewer, surveyed):
 def test_screen_exports(client, ministry_viewer, surveyed):
     client.force_login(ministry_viewer)
     header, *rows = _csv_rows(client.get("/reviews/priorities/export.csv?cited=true"))
+    assert header[0] == "規格番号"
     assert [r[0] for r in rows] == ["JIS C 6000"]
     response = client.get("/reviews/priorities/export.xlsx?ministry=MLIT")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
@@ -344,9 +348,7 @@ def test_save_replace_and_delete_a_search(client, ministry_viewer, coordinator, 
 @pytest.mark.parametrize("path", ["https://evil.example/", "/admin/", "/nowhere/"])
 def test_saved_searches_only_for_list_screens(client, ministry_viewer, path):
     client.force_login(ministry_viewer)
-    response = client.post(
-        "/accounts/saved-searches/", {"name": "x", "path": path, "query": "a=1"}
-    )
+    response = client.post("/accounts/saved-searches/", {"name": "x", "path": path, "query": "a=1"})
     assert response.status_code == 302
     assert not response["Location"].startswith("https://evil")
     assert not SavedSearch.objects.exists()
@@ -361,7 +363,10 @@ def test_priority_api_query_count(
     client = token_client(ministry_viewer)
     # token + user, groups, count, page, ministries
     with django_assert_max_num_queries(6):
-        assert client.get("/api/priorities/?usability=usable&answer=market_use:widely").status_code == 200
+        assert (
+            client.get("/api/priorities/?usability=usable&answer=market_use:widely").status_code
+            == 200
+        )
 
 
 def test_priority_screen_query_count(

@@ -1,9 +1,12 @@
 """/api/reports/progress/: counts by fiscal year, lead ministry and division, scoped to the ministry."""
 
+import datetime as dt
+
 import pytest
 
 from reviews import services
 from tests.reviews.data import COMPLETE
+from tests.standards.factories import StandardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +46,40 @@ def test_reviewers_may_not_read_the_report(token_client, reviewer, batches):
     assert token_client(reviewer).get("/api/reports/progress/").status_code == 403
 
 
-def test_report_query_count(token_client, coordinator, batches, django_assert_max_num_queries):
+def test_a_year_narrows_the_ministry_and_division_rows(token_client, coordinator, batches):
     client = token_client(coordinator)
-    # token + user, roles, programme, two queries for each of three dimensions
-    with django_assert_max_num_queries(9):
-        assert client.get("/api/reports/progress/").status_code == 200
+    report = client.get("/api/reports/progress/?fiscal_year=2027").json()
+    assert row(report, "fiscal_year", 2026)["planned"] == 8
+    assert report["ministry"] == [] and report["division"] == []
+    assert (
+        row(client.get("/api/reports/progress/?fiscal_year=2026").json(), "division", "C")[
+            "assigned"
+        ]
+        == 8
+    )
+    refused = client.get("/api/reports/progress/?fiscal_year=1999")
+    assert refused.status_code == 400 and "fiscal_year" in refused.json()
+
+
+def test_report_query_count(
+    token_client, coordinator, ministry_viewer, batches, django_assert_max_num_queries
+):
+    # token + user, roles, programme, plan entries grouped, assignments grouped
+    for user in (coordinator, ministry_viewer):
+        client = token_client(user)
+        with django_assert_max_num_queries(6):
+            assert client.get("/api/reports/progress/").status_code == 200
+
+
+def test_query_count_does_not_grow_with_the_plan(
+    token_client, coordinator, batches, django_assert_num_queries
+):
+    client = token_client(coordinator)
+    with django_assert_num_queries(5) as before:
+        client.get("/api/reports/progress/")
+    for i in range(20):
+        StandardFactory(number=f"JIS K {3000 + i}", ministries=["MHLW" if i % 2 else "MOE"])
+    services.programme_plan(programme=batches[0].programme, today=dt.date(2026, 3, 1))
+    with django_assert_num_queries(len(before)):
+        report = client.get("/api/reports/progress/").json()
+    assert sum(r["planned"] for r in report["fiscal_year"]) == 28

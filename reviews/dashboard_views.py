@@ -1,0 +1,106 @@
+"""The survey dashboard: progress, a year's burn-down and the answers, as charts beside their numbers.
+
+Coordinators see every ministry or pick one; ministry viewers see the standards in their remit only.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from reviews import dashboard, reports, selectors
+from reviews import permissions as scope
+from reviews.workflow import State
+from standards import selectors as catalog
+from standards.dates import fiscal_year_label
+from standards.models import Division, Ministry
+
+SECTIONS = (
+    ("fiscal_year", _("By fiscal year")),
+    ("ministry", _("By lead ministry")),
+    ("division", _("By division")),
+)
+
+
+@require_GET
+def survey_dashboard(request):
+    if not scope.can_query_survey(request.user):
+        raise PermissionDenied
+    programme = selectors.current_programme()
+    if programme is None:
+        return render(request, "reviews/dashboard.html", {"programme": None})
+    today = catalog.today()
+    year = _chosen_year(request.GET.get("fiscal_year"), programme, today)
+    ministries = list(Ministry.objects.all())
+    ministry = _chosen_ministry(request, ministries)
+    scoped = {"programme": programme, "ministry": ministry}
+    progress = reports.progress(**scoped, fiscal_year=year, today=today)
+    burndown = reports.burndown(**scoped, fiscal_year=year, today=today)
+    answers = reports.answer_distribution(**scoped, fiscal_year=year)
+    names = _ministry_names(ministries)
+    return render(
+        request,
+        "reviews/dashboard.html",
+        {
+            "programme": programme,
+            "year": year,
+            "year_label": fiscal_year_label(year),
+            "years": list(programme.fiscal_years),
+            "ministry": ministry,
+            "ministry_name": names.get(ministry, ""),
+            "ministries": [(m.code, names[m.code]) for m in ministries],
+            "can_choose_ministry": scope.survey_ministry(request.user) is None,
+            "state_labels": [State(s).label for s in dashboard.STATE_COLUMNS],
+            "legend": [(s, State(s).label) for s in dashboard.SEGMENT_ORDER],
+            "sections": [
+                _section(name, heading, progress[name], names, year) for name, heading in SECTIONS
+            ],
+            "burndown": burndown,
+            "chart": dashboard.burndown_chart(burndown),
+            "answers": answers,
+            "questions": [dashboard.option_bars(q) for q in answers["questions"]],
+        },
+    )
+
+
+def _chosen_year(given: str | None, programme, today) -> int:
+    """The year asked for, if it is one of the programme's; else the one containing today, kept
+    within the programme's years."""
+    if given and given.isdigit() and int(given) in programme.fiscal_years:
+        return int(given)
+    return reports.default_fiscal_year(programme, today)
+
+
+def _chosen_ministry(request, ministries) -> str | None:
+    """Coordinators may narrow to a known ministry with ?ministry=; everyone else has theirs."""
+    own = scope.survey_ministry(request.user)
+    if own is not None:
+        return own
+    given = request.GET.get("ministry", "")
+    return given if given in {m.code for m in ministries} else None
+
+
+def _ministry_names(ministries) -> dict[str | None, str]:
+    english = (translation.get_language() or "ja").startswith("en")
+    return {m.code: (m.name_en if english else m.name_ja) for m in ministries}
+
+
+def _section(name: str, heading, rows: list[dict], names: dict, year: int) -> dict:
+    bars = dashboard.progress_bars(rows, name)
+    for bar in bars:
+        bar["label"] = _row_label(name, bar["key"], names)
+        bar["current"] = name == "fiscal_year" and bar["key"] == year
+        for segment in bar["segments"]:
+            segment["label"] = State(segment["state"]).label
+    return {"name": name, "heading": heading, "rows": bars, "for_year": name != "fiscal_year"}
+
+
+def _row_label(name: str, key, names: dict) -> str:
+    if key is None:
+        return "—"
+    if name == "fiscal_year":
+        return f"FY{key}"
+    if name == "ministry":
+        return names.get(key, key)
+    return f"{key} {Division(key).label}" if key in Division.values else key

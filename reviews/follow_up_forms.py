@@ -1,0 +1,88 @@
+"""Forms and filters for follow-up actions, shared by the follow-ups page, the panel and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reviews.models import FollowUp
+from standards.forms import EraDateField
+from standards.models import Ministry, Standard
+from standards.numbers import InvalidJisNumber, parse_jis_number
+from standards.selectors import ministry_choices
+
+OPEN_STATUSES = (FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS)
+DATE_PLACEHOLDER = "2026-12-01 / 令和8年12月1日"
+
+
+class FollowUpForm(forms.Form):
+    """A new follow-up. The standard is given by its JIS number, as people write it."""
+
+    standard = forms.CharField(label=_("Standard"), max_length=40, help_text=_("e.g. JIS B 8445"))
+    action = forms.CharField(label=_("Follow-up action"), max_length=300)
+    ministry = forms.ChoiceField(
+        label=_("Owner ministry"),
+        error_messages={
+            "invalid_choice": _("「%(value)s」 is not a ministry you may choose here.")
+        },
+    )
+    due_on = EraDateField(label=_("Due"), required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, ministry: str | None = None, **kwargs):
+        """`ministry`: the only owner a ministry viewer may choose; None offers every ministry."""
+        super().__init__(*args, **kwargs)
+        self.fields["ministry"].choices = [
+            (code, name) for code, name in ministry_choices() if ministry in (None, code)
+        ]
+
+    def clean_ministry(self) -> Ministry:
+        return Ministry.objects.get(pk=self.cleaned_data["ministry"])
+
+    def clean_standard(self) -> Standard:
+        text = self.cleaned_data["standard"]
+        try:
+            number = parse_jis_number(text).canonical
+        except InvalidJisNumber as exc:
+            raise forms.ValidationError(str(exc)) from None
+        standard = Standard.objects.filter(number=number).prefetch_related("ministries").first()
+        if standard is None:
+            raise forms.ValidationError(
+                _("「%(number)s」 is not in the catalog.") % {"number": number}
+            )
+        return standard
+
+
+class FollowUpStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=FollowUp.Status.choices)
+
+
+class FollowUpFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=FollowUp.Status.choices, label=_("Status"), empty_label=_("Any")
+    )
+    ministry = django_filters.ChoiceFilter(
+        field_name="ministry_id",
+        choices=ministry_choices,
+        label=_("Owner ministry"),
+        empty_label=_("Any"),
+    )
+    standard = django_filters.NumberFilter(field_name="standard_id", label=_("Standard"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label=_("Overdue"),
+        help_text=_("Past the due date and not done or dropped."),
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = []
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(due_on__lt=timezone.localdate(), status__in=OPEN_STATUSES)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -1,0 +1,14 @@
+"""The follow-ups panel's data, computed for the user looking at a standard's page."""
+
+from django import template
+
+from reviews.follow_up_views import panel_context
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def follow_up_panel(context, standard):
+    request = context.get("request")
+    user = request.user if request is not None else context.get("user")
+    return panel_context(user, standard) if user is not None else None
