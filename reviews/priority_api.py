@@ -72,7 +72,18 @@ class PriorityStandardSerializer(serializers.ModelSerializer):
     @extend_schema_field(OutcomeSerializer(allow_null=True))
     def get_outcome(self, standard):
         found = related(standard, "outcome")
-        return OutcomeSerializer(found).data if found else None
+        if found is None:
+            return None
+        return {
+            "usability": found.usability,
+            "usability_label": found.get_usability_display(),
+            "cited_in_procurement": found.cited_in_procurement,
+            "recommended_action": found.recommended_action,
+            "accepted_at": _TIMESTAMP.to_representation(found.accepted_at),
+        }
+
+
+_TIMESTAMP = serializers.DateTimeField()
 
 
 @extend_schema_view(

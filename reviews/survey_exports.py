@@ -9,6 +9,17 @@ from reviews.models import Usability
 from reviews.survey_filters import action_choices
 from standards import exports
 
+SURVEY_FIELDS = (
+    "priority__is_priority",
+    "priority__reasons",
+    "survey_fy",
+    "outcome__usability",
+    "outcome__cited_in_procurement",
+    "outcome__recommended_action",
+    "outcome__accepted_at",
+    "open_follow_ups",
+)
+
 
 def related(standard, name: str):
     """A reverse one-to-one (priority, outcome) or None when the standard has none yet."""
@@ -19,47 +30,36 @@ def related(standard, name: str):
 
 
 def survey_columns() -> list[tuple[str, callable]]:
+    """(header, value of a record with SURVEY_FIELDS) for the survey's columns."""
     usability = {k: str(v) for k, v in Usability.choices}
     actions = dict(action_choices())
 
-    def outcome(name, labels=None):
-        def value(standard):
-            found = related(standard, "outcome")
-            raw = getattr(found, name) if found else None
-            return labels.get(raw, raw) if labels and raw else raw
+    def label(field, labels):
+        return lambda r: labels.get(r[field], r[field]) if r[field] else ""
 
-        return value
-
-    def verdict(standard):
-        return related(standard, "priority")
-
-    def accepted(standard):
-        found = related(standard, "outcome")
-        return timezone.localtime(found.accepted_at).date() if found else None
+    def accepted(record):
+        when = record["outcome__accepted_at"]
+        return timezone.localtime(when).date() if when else None
 
     return [
-        (
-            _("Priority standard"),
-            lambda s: exports.yes_no(bool(verdict(s) and verdict(s).is_priority)),
-        ),
+        (_("Priority standard"), lambda r: exports.yes_no(bool(r["priority__is_priority"]))),
         (
             _("Priority reasons"),
-            lambda s: "、".join(
-                priority.reasons_in_words(verdict(s).reasons if verdict(s) else [])
-            ),
+            lambda r: "、".join(priority.reasons_in_words(r["priority__reasons"] or ())),
         ),
-        (_("Survey fiscal year"), lambda s: s.survey_fy),
-        (_("Usable in procurement (survey)"), outcome("usability", usability)),
+        (_("Survey fiscal year"), lambda r: r["survey_fy"]),
+        (_("Usable in procurement (survey)"), label("outcome__usability", usability)),
         (
             _("Cited in procurement today (survey)"),
-            lambda s: exports.yes_no(outcome("cited_in_procurement")(s)),
+            lambda r: exports.yes_no(r["outcome__cited_in_procurement"]),
         ),
-        (_("Recommended action (survey)"), outcome("recommended_action", actions)),
+        (_("Recommended action (survey)"), label("outcome__recommended_action", actions)),
         (_("Survey accepted on"), accepted),
-        (_("Open follow-up actions"), lambda s: s.open_follow_ups),
+        (_("Open follow-up actions"), lambda r: r["open_follow_ups"]),
     ]
 
 
 def survey_table(queryset):
-    queryset = queryset.select_related("drafting_body").prefetch_related("correspondences")
-    return exports.table(queryset, exports.catalog_columns() + survey_columns())
+    """`queryset` comes from reviews.selectors.survey_standards (it carries the annotations)."""
+    records = exports.catalog_records(queryset, exports.CATALOG_FIELDS + SURVEY_FIELDS)
+    return exports.table(records, exports.catalog_columns() + survey_columns())

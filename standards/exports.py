@@ -3,12 +3,22 @@
 import csv
 import io
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from operator import itemgetter
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from standards.models import Degree, Division, Status, StrategicField
+from standards.models import (
+    Degree,
+    Division,
+    InternationalCorrespondence,
+    Standard,
+    Status,
+    StrategicField,
+)
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,15 +62,29 @@ def csv_response(filename: str, header: list, rows: Iterable[list]) -> Streaming
 def xlsx_response(
     filename: str, sheet: str, header: list, rows: Iterable[list]
 ) -> StreamingHttpResponse:
-    """A write-only workbook, spooled to disk past 8 MB, so memory stays flat for large exports."""
-    import openpyxl
+    """Written row by row to a temporary file (XlsxWriter's constant-memory mode), then streamed:
+    memory stays flat however long the list. Text is never read as a formula or a link."""
+    import xlsxwriter
 
-    workbook = openpyxl.Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet)
-    for row in _with_header(header, rows):
-        worksheet.append([safe_cell(v) for v in row])
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    workbook.save(spool)
+    spool = tempfile.TemporaryFile()
+    workbook = xlsxwriter.Workbook(
+        spool,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd",
+            "remove_timezone": True,
+        },
+    )
+    worksheet = workbook.add_worksheet(sheet[:31])
+    bold = workbook.add_format({"bold": True})
+    worksheet.write_row(0, 0, [safe_cell(v) for v in header], bold)
+    worksheet.freeze_panes(1, 0)
+    for number, row in enumerate(rows, start=1):
+        worksheet.write_row(number, 0, [safe_cell(v) for v in row])
+    workbook.close()
     spool.seek(0)
 
     def chunks() -> Iterator[bytes]:
@@ -91,52 +115,89 @@ def yes_no(value) -> str:
     return {True: "○", False: "×"}.get(value, "")
 
 
-def catalog_columns() -> list[tuple[str, Callable]]:
-    """(header, value of a standard) for every catalog field, labels in the active language."""
+# what a catalog export reads of each standard (plus its ministries and correspondences)
+CATALOG_FIELDS = (
+    "id",
+    "number",
+    "title_ja",
+    "title_en",
+    "division",
+    "status",
+    "drafting_body__name",
+    "established_on",
+    "revised_on",
+    "confirmed_on",
+    "review_due_on",
+    "review_due_fy",
+    "ics_codes",
+    "fast_track",
+    "strategic_fields",
+)
+
+
+def catalog_columns() -> list[tuple[str, Callable[[dict], object]]]:
+    """(header, value of a record) for every catalog field, labels in the active language."""
     divisions = {k: str(v) for k, v in Division.choices}
     statuses = {k: str(v) for k, v in Status.choices}
     fields = {k: str(v) for k, v in StrategicField.choices}
-    degrees = {k: str(v) for k, v in Degree.choices}
     return [
-        (_("Number"), lambda s: s.number),
-        (_("Title (Japanese)"), lambda s: s.title_ja),
-        (_("Title (English)"), lambda s: s.title_en),
-        (_("Division"), lambda s: divisions.get(s.division, s.division)),
-        (_("Status"), lambda s: statuses.get(s.status, s.status)),
-        (_("Competent ministers"), lambda s: "、".join(m.name_ja for m in s.ministries.all())),
-        (_("Drafting body"), lambda s: s.drafting_body.name if s.drafting_body_id else ""),
-        (_("Established"), lambda s: s.established_on),
-        (_("Last revised"), lambda s: s.revised_on),
-        (_("Last confirmed"), lambda s: s.confirmed_on),
-        (_("Review due"), lambda s: s.review_due_on),
-        (_("Review due fiscal year"), lambda s: s.review_due_fy),
-        (_("ICS codes"), lambda s: "; ".join(s.ics_codes)),
+        (_("Number"), itemgetter("number")),
+        (_("Title (Japanese)"), itemgetter("title_ja")),
+        (_("Title (English)"), itemgetter("title_en")),
+        (_("Division"), lambda r: divisions.get(r["division"], r["division"])),
+        (_("Status"), lambda r: statuses.get(r["status"], r["status"])),
+        (_("Competent ministers"), lambda r: "、".join(r["ministries"])),
+        (_("Drafting body"), lambda r: r["drafting_body__name"] or ""),
+        (_("Established"), itemgetter("established_on")),
+        (_("Last revised"), itemgetter("revised_on")),
+        (_("Last confirmed"), itemgetter("confirmed_on")),
+        (_("Review due"), itemgetter("review_due_on")),
+        (_("Review due fiscal year"), itemgetter("review_due_fy")),
+        (_("ICS codes"), lambda r: "; ".join(r["ics_codes"] or ())),
+        (_("International standards"), lambda r: "; ".join(r["correspondences"])),
+        (_("Fast-track"), lambda r: yes_no(r["fast_track"])),
         (
-            _("International standards"),
-            lambda s: "; ".join(
-                f"{c.designation} ({degrees[c.degree]})" if c.degree else c.designation
-                for c in s.correspondences.all()
-            ),
+            _("Strategic fields"),
+            lambda r: "、".join(fields.get(f, f) for f in r["strategic_fields"] or ()),
         ),
-        (_("Fast-track"), lambda s: yes_no(s.fast_track)),
-        (_("Strategic fields"), lambda s: "、".join(fields.get(f, f) for f in s.strategic_fields)),
     ]
 
 
-def table(queryset, columns: list[tuple[str, Callable]], *, chunk_size: int = 2000):
-    """Header and lazily computed rows: the queryset is read in chunks, never whole."""
+def catalog_records(queryset, fields=CATALOG_FIELDS, *, chunk_size: int = 2000) -> Iterator[dict]:
+    """The standards as plain dicts of `fields`, each with the names of its ministries and its
+    international correspondences, read a chunk at a time (three queries a chunk, no model objects)."""
+    degrees = {k: str(v) for k, v in Degree.choices}
+    rows = queryset.values(*fields).iterator(chunk_size=chunk_size)
+    while chunk := list(islice(rows, chunk_size)):
+        ids = [r["id"] for r in chunk]
+        ministries = defaultdict(list)
+        for standard_id, name in (
+            Standard.ministries.through.objects.filter(standard_id__in=ids)
+            .order_by("ministry__sort_order", "ministry__code")
+            .values_list("standard_id", "ministry__name_ja")
+        ):
+            ministries[standard_id].append(name)
+        correspondences = defaultdict(list)
+        for standard_id, designation, degree in (
+            InternationalCorrespondence.objects.filter(standard_id__in=ids)
+            .order_by("id")
+            .values_list("standard_id", "designation", "degree")
+        ):
+            correspondences[standard_id].append(
+                f"{designation} ({degrees[degree]})" if degree else designation
+            )
+        for record in chunk:
+            record["ministries"] = ministries[record["id"]]
+            record["correspondences"] = correspondences[record["id"]]
+            yield record
+
+
+def table(records: Iterable[dict], columns: list[tuple[str, Callable[[dict], object]]]):
+    """Header and lazily computed rows."""
     header = [str(name) for name, _value in columns]
     getters = [value for _name, value in columns]
-
-    def rows() -> Iterator[list]:
-        for item in queryset.iterator(chunk_size=chunk_size):
-            yield [get(item) for get in getters]
-
-    return header, rows()
+    return header, ([get(r) for get in getters] for r in records)
 
 
 def catalog_table(queryset):
-    queryset = queryset.select_related("drafting_body").prefetch_related(
-        "ministries", "correspondences"
-    )
-    return table(queryset, catalog_columns())
+    return table(catalog_records(queryset), catalog_columns())
