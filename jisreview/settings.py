@@ -2,8 +2,10 @@
 SQLite and a filesystem Celery broker under var/. Production sets DATABASE_URL, CELERY_BROKER_URL,
 DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS."""
 
+import datetime as dt
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "accounts",
     "standards",
     "reviews",
@@ -66,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jisreview.middleware.JapaneseFirstLocaleMiddleware",
@@ -76,6 +81,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # last, as django-axes requires: it answers a locked-out login with the lock-out page
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "jisreview.urls"
@@ -123,14 +134,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: sessions are cached so a page costs no session query. Redis in production.
+# Redis down must cost a page a little time, not the page: django-redis reads an error as a miss
+# and drops writes (logged), and sockets give up quickly. Sessions are cached_db, so the database
+# still holds every session while the cache is away.
 _cache_url = env_str("CACHE_URL", "")
 if _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": _cache_url,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 elif _cache_url in ("", "locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -205,6 +225,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+else:
+    # The broker is a doorbell (the rows are the record): with Redis down, enqueueing must fail
+    # within about a second so the caller logs and carries on, not hang a request. One connection
+    # attempt (max_retries 0) per publish; a socket that stops answering gives up after 3 s, above
+    # the worker's 1 s BRPOP.
+    CELERY_BROKER_CONNECTION_TIMEOUT = 1
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 1,
+        "socket_timeout": 3,
+        "max_retries": 0,
+    }
+    CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_IGNORE_RESULT = True
 # The daily reminder sweep (Asia/Tokyo) and the pass that re-offers unsent reminders.
 REMINDER_SWEEP_HOUR = env_int("JISREVIEW_REMINDER_HOUR", 9, minimum=0, maximum=23)
@@ -252,11 +284,36 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jisreview.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "standards.models.Status",
         "FollowUpStatusEnum": "reviews.models.FollowUp.Status",
     },
 }
+
+# Content security policy (django-csp): only this site's own scripts, styles, fonts and images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
+
+# Login throttling (django-axes): after JISREVIEW_LOGIN_FAILURES wrong passwords for one username
+# from one address, that pair is locked out for JISREVIEW_LOGIN_LOCKOUT_MINUTES (pages and API).
+AXES_FAILURE_LIMIT = env_int("JISREVIEW_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("JISREVIEW_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 
 # Catalog import limits.
 IMPORT_MAX_BYTES = env_int("JISREVIEW_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
@@ -283,6 +340,8 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

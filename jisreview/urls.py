@@ -1,3 +1,5 @@
+import csp.constants as csp
+from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -5,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from jisreview import views
 
@@ -26,9 +28,15 @@ urlpatterns = [
     # DRF views answer 401/403 themselves; the docs page is for browsers, so it redirects to login.
     path(
         "api/docs/",
-        login_required(SpectacularSwaggerView.as_view(url_name="schema")),
+        # the split view serves its start-up script as a file, so the page needs no inline script;
+        # Swagger UI sets inline styles, allowed on this page only
+        csp_update({"style-src": [csp.SELF, csp.UNSAFE_INLINE]})(
+            login_required(SpectacularSwaggerSplitView.as_view(url_name="schema"))
+        ),
         name="api-docs",
     ),
 ]
+handler404 = views.page_not_found
+handler500 = views.server_error
 if settings.DEBUG:
     urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)

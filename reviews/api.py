@@ -1,7 +1,12 @@
 """The plan and survey report API: read-only, for coordinators and ministry systems."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import permissions, serializers, views, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response as ApiResponse
@@ -167,6 +172,9 @@ MINISTRY_PARAMETER = OpenApiParameter(
 )
 
 
+NO_PROGRAMME = OpenApiResponse(description="No review programme has been planned yet.")
+
+
 def _year_parameter(description: str) -> OpenApiParameter:
     return OpenApiParameter("fiscal_year", int, description=description)
 
@@ -178,13 +186,26 @@ class ReportView(views.APIView):
 
     def ministry(self, request) -> str | None:
         own = scope.survey_ministry(request.user)
-        return own if own is not None else (request.query_params.get("ministry") or None)
+        if own is not None:
+            return own
+        given = request.query_params.get("ministry") or None
+        # checked against the known codes before it reaches a query (PostgreSQL refuses a NUL)
+        if given is not None and given not in dict(catalog_selectors.ministry_choices()):
+            raise serializers.ValidationError(
+                {
+                    "ministry": [
+                        _("「%(value)s」 is not a ministry you may choose here.") % {"value": given}
+                    ]
+                }
+            )
+        return given
 
     def fiscal_year(self, request, programme) -> int | None:
         given = request.query_params.get("fiscal_year")
         if given in (None, ""):
             return None
-        if not given.isdigit() or int(given) not in programme.fiscal_years:
+        # isdigit() alone admits "²", which int() refuses
+        if not (given.isascii() and given.isdigit()) or int(given) not in programme.fiscal_years:
             raise serializers.ValidationError(
                 {"fiscal_year": [_("%(year)s is not a year of this programme.") % {"year": given}]}
             )
@@ -228,7 +249,7 @@ class BurndownView(ReportView):
 
     @extend_schema(
         parameters=[MINISTRY_PARAMETER, _year_parameter("Survey year (default: the current one)")],
-        responses=BurndownSerializer,
+        responses={200: BurndownSerializer, 404: NO_PROGRAMME},
     )
     def get(self, request):
         return self.year_report(request, reports.burndown, BurndownSerializer)
@@ -240,7 +261,7 @@ class AnswerDistributionView(ReportView):
 
     @extend_schema(
         parameters=[MINISTRY_PARAMETER, _year_parameter("Survey year (default: the current one)")],
-        responses=AnswerDistributionSerializer,
+        responses={200: AnswerDistributionSerializer, 404: NO_PROGRAMME},
     )
     def get(self, request):
         return self.year_report(request, reports.answer_distribution, AnswerDistributionSerializer)

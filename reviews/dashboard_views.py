@@ -67,7 +67,7 @@ def survey_dashboard(request):
 def _chosen_year(given: str | None, programme, today) -> int:
     """The year asked for, if it is one of the programme's; else the one containing today, kept
     within the programme's years."""
-    if given and given.isdigit() and int(given) in programme.fiscal_years:
+    if given and given.isascii() and given.isdigit() and int(given) in programme.fiscal_years:
         return int(given)
     return reports.default_fiscal_year(programme, today)
 

@@ -12,6 +12,7 @@ from reviews import services
 from reviews.api import CanQuerySurvey
 from reviews.follow_up_forms import FollowUpFilter
 from reviews.models import FollowUp
+from standards.api import MinistryCodeField
 from standards.dates import InvalidDate, parse_date
 from standards.models import Ministry, Standard
 
@@ -33,7 +34,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
     """A follow-up as read, and the fields a PATCH may change."""
 
     number = serializers.CharField(source="standard.number", read_only=True)
-    ministry = serializers.PrimaryKeyRelatedField(
+    ministry = MinistryCodeField(
         queryset=Ministry.objects.all(), help_text="Owner ministry code, e.g. METI or MLIT."
     )
     due_on = JapaneseDateField(required=False, allow_null=True)
@@ -70,7 +71,7 @@ class FollowUpCreateSerializer(serializers.Serializer):
         queryset=Standard.objects.prefetch_related("ministries"), help_text="Standard id."
     )
     action = serializers.CharField(max_length=300)
-    ministry = serializers.PrimaryKeyRelatedField(
+    ministry = MinistryCodeField(
         queryset=Ministry.objects.all(), help_text="Owner ministry code, e.g. METI or MLIT."
     )
     due_on = JapaneseDateField(required=False, allow_null=True, default=None)

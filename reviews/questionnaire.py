@@ -9,6 +9,7 @@ shown, and required, only when the earlier answer is one of those values.
 import datetime as dt
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
@@ -147,11 +148,11 @@ def _yes_no(question, value):
 
 
 def _number(question, value, *, integer: bool = False):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or (integer and not float(value).is_integer())
-    ):
+    # no float() of an int: a 400-digit one overflows; no infinite float: JSON cannot store it
+    is_number = not isinstance(value, bool) and (
+        isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+    )
+    if not is_number or (integer and isinstance(value, float) and not value.is_integer()):
         return _("Give a whole number.") if integer else _("Give a number.")
     low, high = question.get("min"), question.get("max")
     if (low is not None and value < low) or (high is not None and value > high):
@@ -175,6 +176,8 @@ def _text(limit: int):
     def check(question, value):
         if not isinstance(value, str):
             return _("Give text.")
+        if "\x00" in value:  # PostgreSQL cannot store it in JSON
+            return _("Null characters are not allowed.")
         if len(value) > limit:
             return _("Keep it within %(limit)d characters.") % {"limit": limit}
         return None

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -69,6 +69,20 @@ class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    answers = serializers.DictField(
+        required=False, help_text="The saved answers, when someone saved since your version"
+    )
+    version = serializers.IntegerField(required=False, help_text="The saved version, likewise")
+
+
+CONFLICT = OpenApiResponse(
+    ConflictSerializer, description="Not allowed in the assignment's state, or a stale version."
+)
+INCOMPLETE = OpenApiResponse(description="The answers are incomplete: each question's messages.")
+
+
 class BatchViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = BatchSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -118,9 +132,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return ApiResponse(_response_body(assignment))
 
     @response.mapping.put
-    @extend_schema(
-        request=ResponseSerializer, responses={200: ResponseSerializer, 409: ResponseSerializer}
-    )
+    @extend_schema(request=ResponseSerializer, responses={200: ResponseSerializer, 409: CONFLICT})
     def save_response(self, request, pk=None):
         assignment = self.get_object()
         if not scope.can_answer(request.user, assignment):
@@ -145,7 +157,9 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return _error(exc)
         return ApiResponse(_response_body(Assignment.objects.get(pk=assignment.pk)))
 
-    @extend_schema(request=None, responses=AssignmentSerializer)
+    @extend_schema(
+        request=None, responses={200: AssignmentSerializer, 400: INCOMPLETE, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         assignment = self.get_object()
@@ -153,7 +167,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise PermissionDenied("Only the assigned reviewer submits.")
         return self._act(lambda: services.assignment_submit(assignment=assignment, by=request.user))
 
-    @extend_schema(request=CommentSerializer, responses=AssignmentSerializer)
+    @extend_schema(request=CommentSerializer, responses={200: AssignmentSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         assignment = self._decidable()
@@ -164,7 +178,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             )
         )
 
-    @extend_schema(request=CommentSerializer, responses=AssignmentSerializer)
+    @extend_schema(request=CommentSerializer, responses={200: AssignmentSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         assignment = self._decidable()

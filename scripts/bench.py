@@ -395,6 +395,114 @@ def run_child(name: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def run_load() -> dict:
+    """scripts/load.py in its own process: gunicorn under load, then PostgreSQL and Redis outages."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "load.py"), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        sys.exit(f"benchmark load failed:\n{result.stderr[-5000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def load_rows(load: dict) -> list[tuple[str, str, str, bool]]:
+    config, steady = load["config"], load["steady"]
+    rows = [
+        (
+            f"#7 load: {config['clients']} reviewers for {config['seconds']:.0f} s, gunicorn "
+            f"{config['gunicorn']}: throughput",
+            f"{steady['rps']:.0f} req/s",
+            "as measured",
+            True,
+        ),
+        (
+            "#7   latency p50 / p95 / p99",
+            f"{steady['p50_ms']:.0f} / {steady['p95_ms']:.0f} / {steady['p99_ms']:.0f} ms",
+            "as measured",
+            True,
+        ),
+        ("#7   failed requests", str(steady["errors"]), "no errors", steady["errors"] == 0),
+        _lost_row("#7   lost / duplicated answers (counted in the database)", steady),
+    ]
+    return rows + _pg_restart_rows(load["pg-restart"]) + _redis_down_rows(load["redis-down"])
+
+
+def _lost_row(label: str, run: dict) -> tuple[str, str, str, bool]:
+    return (
+        label,
+        f"{run['lost']} / {run['duplicated']}",
+        "0 lost / 0 duplicated",
+        run["lost"] == 0 and run["duplicated"] == 0,
+    )
+
+
+def _pg_restart_rows(run: dict) -> list[tuple[str, str, str, bool]]:
+    if "skipped" in run:
+        return [("#7 PostgreSQL restarted mid-load", "skipped", run["skipped"], False)]
+    clean = run["clean_failures"] == run["errors"] and run["missing_retry_after"] == 0
+    return [
+        (
+            "#7 PostgreSQL restarted mid-load: failed requests (503 + Retry-After, no traceback)",
+            f"{run['errors']} ({run['clean_failures']} clean)",
+            "clean",
+            clean and run["tracebacks"] == 0,
+        ),
+        (
+            "#7   requests failed for (first to last failure); then answered by itself",
+            f"{run['error_window_s']:.1f} s",
+            "recovers",
+            run["answered_after_restart"],
+        ),
+        _lost_row("#7   lost / duplicated answers after the restart", run),
+    ]
+
+
+def _redis_down_rows(run: dict) -> list[tuple[str, str, str, bool]]:
+    healthz_ok = run["healthz_during_outage"] == ["503 broker=unreachable"]
+    sent = run["reminders"]["sent"]
+    return [
+        (
+            f"#7 Redis stopped for {run['down_s']:.0f} s: failed requests",
+            str(run["errors"]),
+            "no errors",
+            run["errors"] == 0,
+        ),
+        (
+            "#7   submissions accepted during the outage",
+            str(run["submits_during_outage"]),
+            "succeed",
+            run["submits_during_outage"] > 0 and run["errors_during_outage"] == 0,
+        ),
+        (
+            "#7   latency p95 before / during the outage",
+            f"{run['before_outage_p95_ms']:.0f} / {run['outage_p95_ms']:.0f} ms",
+            "as measured",
+            True,
+        ),
+        (
+            "#7   /healthz during the outage (slowest)",
+            f"503 broker, {run['healthz_max_ms']:.0f} ms",
+            "503 ≤ 2 s",
+            healthz_ok and run["healthz_max_ms"] <= 2000,
+        ),
+        (
+            f"#7   enqueueing {run['reminder_rows']} reminders with the broker down",
+            f"{run['enqueue_ms_while_down']:.0f} ms",
+            "fails fast, rows pending",
+            run["enqueued_while_down"] == 0 and run["pending_after_sweep"] == run["reminder_rows"],
+        ),
+        (
+            "#7   reminders sent by the worker after Redis returned (mails, twice)",
+            f"{sent}/{run['reminder_rows']} ({run['mails']}, {run['mails_twice']})",
+            "each once",
+            sent == run["reminder_rows"] == run["mails"] and run["mails_twice"] == 0,
+        ),
+        _lost_row("#7   lost / duplicated answers", run),
+    ]
+
+
 def main() -> None:
     recreate_database()
     imported = run_child("import")
@@ -404,6 +512,7 @@ def main() -> None:
     survey = run_child("survey_pages")
     ministry = run_child("ministry")
     sweep = run_child("sweep")
+    load = run_load()
     rows = [
         (
             f"#2 import 11,000-row demo CSV (in-process, median of {IMPORT_RUNS})",
@@ -557,6 +666,7 @@ def main() -> None:
             ministry["survey_xlsx_s"] <= 5,
         ),
     ]
+    rows += load_rows(load)
     width = max(len(r[0]) for r in rows)
     print(f"\n{'benchmark':<{width}}  {'measured':>10}  {'target':>10}  ok")
     print("-" * (width + 30))

@@ -29,6 +29,16 @@ class CatalogPermission(permissions.IsAuthenticated):
         return request.method in permissions.SAFE_METHODS or is_coordinator(request.user)
 
 
+class MinistryCodeField(serializers.PrimaryKeyRelatedField):
+    """A ministry by its code. Only a known code is looked up: PostgreSQL refuses a string with a
+    NUL in it, so an arbitrary one must not reach the query."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data not in dict(selectors.ministry_choices()):
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
 class MinistrySerializer(serializers.ModelSerializer):
     class Meta:
         model = Ministry
@@ -46,7 +56,7 @@ class CorrespondenceSerializer(serializers.ModelSerializer):
 class StandardSerializer(serializers.ModelSerializer):
     division_name = serializers.CharField(source="get_division_display", read_only=True)
     ministries = MinistrySerializer(many=True, read_only=True)
-    ministry_codes = serializers.PrimaryKeyRelatedField(
+    ministry_codes = MinistryCodeField(
         source="ministries",
         queryset=Ministry.objects.all(),
         many=True,

@@ -31,4 +31,8 @@ class EraDateField(forms.DateField):
         try:
             return parse_date(value)
         except InvalidDate as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from None
+            # the message quotes what was typed: pass it as a parameter, since a message is a format
+            # string to whoever renders it (django-filter's API errors do `message % ()`)
+            raise forms.ValidationError(
+                "%(message)s", code="invalid", params={"message": str(exc)}
+            ) from None

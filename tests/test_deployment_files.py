@@ -344,7 +344,7 @@ def test_env_example_starts_the_settings_as_compose_runs_them(tmp_path):
         "engine": "django.db.backends.postgresql",
         "host": "db",
         "password": env_example()["POSTGRES_PASSWORD"],
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "django_redis.cache.RedisCache",
         "broker": "redis://redis:6379/0",
     }
 

@@ -548,6 +548,27 @@ def test_a_year_outside_the_programme_is_refused_by_name(token_client, coordinat
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("report", ["progress", "burndown", "answers"])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("fiscal_year=²", "fiscal_year"), ("ministry=NOPE", "ministry"), ("ministry=%00", "ministry")],
+)
+def test_an_odd_year_or_an_unknown_ministry_is_refused_by_name(
+    token_client, coordinator, survey, report, query, field
+):
+    # "²" passes str.isdigit() but not int(); PostgreSQL refuses a NUL in a query
+    response = token_client(coordinator).get(f"/api/reports/{report}/?{query}")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+@pytest.mark.django_db
+def test_the_page_falls_back_to_the_current_year_for_an_odd_one(client, coordinator, survey):
+    client.force_login(coordinator)
+    assert client.get("/reviews/dashboard/?fiscal_year=²").context["year"] == 2026
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(("report", "queries"), [("burndown", 6), ("answers", 5)])
 def test_report_api_query_count(
     token_client, coordinator, survey, report, queries, django_assert_num_queries

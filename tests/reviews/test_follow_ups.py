@@ -483,6 +483,7 @@ def test_api_create_as_a_ministry_viewer(token_client, ministry_viewer, meti_std
         ({"due_on": "令和8年13月1日"}, 400, "due_on"),
         ({"action": ""}, 400, "action"),
         ({"ministry": "XXXX"}, 400, "ministry"),
+        ({"ministry": "ME\x00TI"}, 400, "ministry"),  # a NUL must not reach PostgreSQL
     ],
 )
 def test_api_create_refusals(
@@ -510,6 +511,7 @@ def test_api_patch(token_client, four, ministry_viewer):
     assert FollowUp.objects.get(pk=four["meti/meti"].pk).status == "in_progress"
     assert "status" in patch("meti/meti", {"status": "nope"}).json()
     assert "due_on" in patch("meti/meti", {"due_on": "2020-01-01"}).json()
+    assert "ministry" in patch("meti/meti", {"ministry": "ME\x00TI"}).json()
     assert patch("meti/mlit", {"status": "done"}).status_code == 403  # MLIT's
     assert patch("mlit/mlit", {"status": "done"}).status_code == 404  # not visible
     own = f"/api/follow-ups/{four['meti/meti'].pk}/"

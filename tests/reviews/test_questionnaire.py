@@ -97,6 +97,9 @@ def test_a_complete_answer_set_passes():
         ({**COMPLETE, "checked_on": "2026-11-28"}, True, set()),
         ({**COMPLETE, "confidence": 6}, False, {"confidence"}),
         ({**COMPLETE, "confidence": 2.5}, False, {"confidence"}),
+        ({**COMPLETE, "confidence": 10**400}, False, {"confidence"}),  # float() would overflow
+        ({**COMPLETE, "cited": True, "count": float("inf")}, False, {"count"}),
+        ({**COMPLETE, "users": ["other"], "detail": "港湾\x00局"}, False, {"detail"}),
         ({**COMPLETE, "colour": "blue"}, False, {"colour"}),
     ],
 )

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from reviews.models import Assignment, StandardOutcome
@@ -66,8 +66,9 @@ def test_demo_users_have_their_roles_and_affiliations(monkeypatch):
     reviewers = User.objects.filter(username__startswith="reviewer")
     assert len({r.ministry_id for r in reviewers}) >= 4
     assert reviewers.exclude(drafting_body=None).count() == 4
-    assert authenticate(username="reviewer3", password="another-demo-password") is not None
-    assert authenticate(username="reviewer3", password="jisreview-demo") is None
+    login = RequestFactory().post("/accounts/login/")
+    assert authenticate(login, username="reviewer3", password="another-demo-password") is not None
+    assert authenticate(login, username="reviewer3", password="jisreview-demo") is None
 
 
 @override_settings(DEBUG=False, DEMO_MODE=False)

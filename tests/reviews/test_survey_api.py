@@ -113,6 +113,19 @@ def test_field_errors_name_the_question(token_client, reviewer, batches):
     assert response.status_code == 400 and list(response.json()) == ["confidence"]
 
 
+def test_answers_that_cannot_be_checked_or_stored_name_the_question(
+    token_client, reviewer, batches
+):
+    # a 400-digit whole number overflowed float(); PostgreSQL's JSON cannot hold a NUL
+    assignment = batches[0].assignments.first()
+    answers = {"recommended_action": "revise", "action_reason": "a\x00b", "confidence": 10**400}
+    response = token_client(reviewer).put(
+        url(assignment, "response/"), {"answers": answers, "version": 0}, format="json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"action_reason", "confidence"}
+
+
 @pytest.mark.parametrize("extra", [0, 30])
 def test_assignment_list_queries_do_not_grow(
     token_client, coordinator, batches, django_assert_max_num_queries, extra

@@ -92,6 +92,14 @@ def test_invalid_filter_value_names_the_field(client, reviewer, catalog):
     assert set(response.json()) == {"division", "status"}
 
 
+def test_a_bad_date_filter_with_a_percent_sign_names_the_field(client, reviewer, catalog):
+    # the message quotes the value; a "%" in it once broke django-filter's `message % ()`
+    client.force_login(reviewer)
+    response = client.get(LIST, {"established_on_after": "100%o"})
+    assert response.status_code == 400
+    assert "「100%o」" in response.json()["established_on"][0]
+
+
 def test_pagination(client, reviewer):
     StandardFactory.create_batch(60)
     client.force_login(reviewer)
@@ -167,6 +175,15 @@ def test_bad_number_is_a_field_error(token_client, coordinator):
     response = token_client(coordinator).post(LIST, {**NEW, "number": "ISO 9001"}, format="json")
     assert response.status_code == 400
     assert "「ISO 9001」" in response.json()["number"][0]
+
+
+@pytest.mark.parametrize("code", ["XXXX", "ME\x00TI"])  # a NUL must not reach PostgreSQL
+def test_an_unknown_ministry_code_is_a_field_error(token_client, coordinator, catalog, code):
+    response = token_client(coordinator).patch(
+        f"{LIST}{catalog['wbgt'].pk}/", {"ministry_codes": ["METI", code]}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["ministry_codes"]
 
 
 def test_token_endpoint(api_client, reviewer, catalog):
