@@ -297,7 +297,7 @@ def _batch_action(request, batch: Batch) -> None:
             _("Batch reassigned to %(name)s; answers are kept.") % {"name": reviewer.username},
         )
     elif request.POST.get("action") == "bulk_accept":
-        ids = [int(i) for i in request.POST.getlist("assignment") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("assignment") if i.isascii() and i.isdigit()]
         accepted = 0
         for assignment in batch.assignments.filter(pk__in=ids, state=State.SUBMITTED):
             services.assignment_accept(assignment=assignment, by=request.user)

@@ -108,10 +108,12 @@ def test_coordinator_makes_batches_and_bulk_accepts(client, coordinator, reviewe
     assignment = batches[0].assignments.first()
     services.response_save_draft(assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer)
     services.assignment_submit(assignment=assignment, by=reviewer)
-    client.post(
+    response = client.post(
         f"/reviews/batches/{batches[0].pk}/",
-        {"action": "bulk_accept", "assignment": [assignment.pk]},
+        # a crafted value that str.isdigit() accepts but int() refuses is ignored, not a 500
+        {"action": "bulk_accept", "assignment": [assignment.pk, "²"]},
     )
+    assert response.status_code == 302
     assert Assignment.objects.get(pk=assignment.pk).state == "accepted"
 
 
