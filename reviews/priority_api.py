@@ -28,7 +28,7 @@ class OutcomeSerializer(serializers.Serializer):
 
 class PriorityStandardSerializer(serializers.ModelSerializer):
     ministries = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    is_priority = serializers.SerializerMethodField()
+    is_priority = serializers.BooleanField(read_only=True)
     reasons = serializers.SerializerMethodField()
     survey_fiscal_year = serializers.IntegerField(source="survey_fy", allow_null=True)
     outcome = serializers.SerializerMethodField()
@@ -80,10 +80,6 @@ class PriorityStandardSerializer(serializers.ModelSerializer):
             "outcome": self.get_outcome(standard),
             "open_follow_ups": standard.open_follow_ups,
         }
-
-    def get_is_priority(self, standard) -> bool:
-        verdict = related(standard, "priority")
-        return bool(verdict and verdict.is_priority)
 
     @extend_schema_field(ReasonSerializer(many=True))
     def get_reasons(self, standard):
