@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 from simple_history.models import HistoricalRecords
 
 from reviews.workflow import Action, State
@@ -424,6 +425,24 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.recipient} {self.date} ({self.status})"
+
+    def summary(self) -> str:
+        """The digest in one line, in the active language, e.g. "Due soon: 2, overdue: 1"."""
+        counts: dict[str, int] = {}
+        for notice in self.notices:
+            counts[notice["kind"]] = counts.get(notice["kind"], 0) + 1
+        words = {
+            "due_soon": lambda n: ngettext("%(n)d due soon", "%(n)d due soon", n),
+            "overdue": lambda n: ngettext("%(n)d overdue", "%(n)d overdue", n),
+            "escalated_coordinator": lambda n: ngettext(
+                "%(n)d late, for the coordinator", "%(n)d late, for the coordinator", n
+            ),
+            "escalated_ministry": lambda n: ngettext(
+                "%(n)d late, for the ministry", "%(n)d late, for the ministry", n
+            ),
+        }
+        parts = [words[kind](n) % {"n": n} for kind, n in sorted(counts.items()) if kind in words]
+        return pgettext("list separator", ", ").join(parts)
 
 
 class Notification(models.Model):

@@ -17,7 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reviews import reminder_rules, selectors
 from reviews.models import Assignment, Notification, Reminder, SweepRun
@@ -72,14 +72,15 @@ def reminders_sweep(*, today: dt.date, enqueue: bool = True) -> list[Reminder]:
         rows = list(
             Reminder.objects.filter(kind=KIND, date=today, recipient__in=list(decision.digests))
         )
-        Notification.objects.bulk_create(
-            [
-                Notification(user_id=r.user_id, reminder=r, message=_summary(r))
-                for r in rows
-                if r.user_id
-            ],
-            ignore_conflicts=True,
-        )
+        with translation.override(settings.LANGUAGE_CODE):  # the stored copy; screens word it anew
+            Notification.objects.bulk_create(
+                [
+                    Notification(user_id=r.user_id, reminder=r, message=r.summary())
+                    for r in rows
+                    if r.user_id
+                ],
+                ignore_conflicts=True,
+            )
         readers = [r.user_id for r in rows if r.user_id]
         transaction.on_commit(lambda: unread_count_clear(*readers))
         pending = [r.pk for r in rows if r.status == Reminder.Status.PENDING]
@@ -172,19 +173,6 @@ def _still_open(notices: list[dict]) -> list[dict]:
         Assignment.objects.filter(pk__in=ids, state__in=OPEN_STATES).values_list("pk", flat=True)
     )
     return [n for n in notices if n["assignment_id"] in open_ids]
-
-
-def _summary(reminder: Reminder) -> str:
-    counts: dict[str, int] = {}
-    for notice in reminder.notices:
-        counts[notice["kind"]] = counts.get(notice["kind"], 0) + 1
-    labels = {
-        "due_soon": "期限間近",
-        "overdue": "期限超過",
-        "escalated_coordinator": "事務局へ連絡",
-        "escalated_ministry": "府省へ連絡",
-    }
-    return "、".join(f"{labels.get(k, k)} {n}件" for k, n in sorted(counts.items()))
 
 
 def _message(reminder: Reminder, notices: list[dict]) -> EmailMultiAlternatives:

@@ -220,6 +220,27 @@ def test_in_app_notifications_with_unread_count(
     assert '<span class="badge hot">' not in client.get("/reviews/notifications/").content.decode()
 
 
+def test_a_notification_reads_in_the_readers_language_and_is_stored_in_the_sites(
+    client, open_work, reviewer, coordinator, settings
+):
+    from django.utils import translation
+
+    day = dt.date(2026, 12, 23)  # 14 days overdue: the coordinator is told too
+    with translation.override("en"):  # a sweep started from an English screen
+        reminders.reminders_sweep(today=day, enqueue=False)
+    mine = Notification.objects.get(user=coordinator)
+    assert mine.message.startswith("事務局へ連絡 ")  # stored in settings.LANGUAGE_CODE
+    client.force_login(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/reviews/notifications/").content.decode()
+    assert "late, for the coordinator" in english and "事務局へ連絡" not in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    japanese = client.get("/reviews/notifications/").content.decode()
+    with translation.override("en"):
+        assert mine.reminder.summary() in english
+    assert "事務局へ連絡" in japanese and "late, for the coordinator" not in japanese
+
+
 def test_a_bug_while_sending_marks_the_row_for_retry_not_stuck(open_work):
     [row, _] = reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
     with mock.patch("reviews.reminders._message", side_effect=KeyError("title")):
