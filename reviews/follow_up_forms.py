@@ -13,7 +13,6 @@ from standards.numbers import InvalidJisNumber, parse_jis_number
 from standards.selectors import ministry_choices
 
 OPEN_STATUSES = (FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS)
-DATE_PLACEHOLDER = "2026-12-01 / 令和8年12月1日"
 
 
 class FollowUpForm(forms.Form):

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from reviews import permissions as scope
 from reviews import services
 from reviews.follow_up_forms import (
-    DATE_PLACEHOLDER,
     FollowUpFilter,
     FollowUpForm,
     FollowUpStatusForm,
 )
 from reviews.models import FollowUp, StandardPriority
 from standards import exports
+from standards.forms import DATE_PLACEHOLDER
 from standards.models import Ministry
 
 PAGE_SIZE = 50

@@ -20,10 +20,13 @@ class ImportForm(forms.Form):
     )
 
 
+DATE_PLACEHOLDER = "2026-04-01 / 令和8年4月1日"
+
+
 class EraDateField(forms.DateField):
     """A date typed as 2026-04-01, 2026/4/1, 令和8年4月1日 or R8.4.1."""
 
-    widget = forms.TextInput(attrs={"placeholder": "2026-04-01 / 令和8年4月1日", "size": 14})
+    widget = forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER, "size": 14})
 
     def to_python(self, value):
         if value in self.empty_values:
