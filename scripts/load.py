@@ -28,16 +28,16 @@ import json
 import os
 import random
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from local_services import PrivateRedis, free_port, wait_for  # scripts/, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_DB = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jisreview_load")
@@ -52,53 +52,7 @@ GRACE_SECONDS = 60.0  # after the deadline, how long a client may keep retrying 
 DIVISIONS = {"steady": "K", "pg-restart": "L", "redis-down": "M", "redis-idle": "P"}
 
 
-def free_port() -> int:
-    with closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition, seconds: float, step: float = 0.1) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(step)
-    return False
-
-
 # --- services: a private Redis, the database, gunicorn, a Celery worker -----------------------
-
-
-class PrivateRedis:
-    def __init__(self, directory: Path):
-        self.port = free_port()
-        self.directory = directory
-
-    def url(self, db: int) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
-
-    def answers(self) -> bool:
-        ping = ["redis-cli", "-p", str(self.port), "ping"]
-        return subprocess.run(ping, capture_output=True, text=True).stdout.strip() == "PONG"
-
-    def start(self) -> None:
-        subprocess.run(
-            [
-                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no", "--daemonize", "yes"),
-                *("--dir", str(self.directory), "--logfile", str(self.directory / "redis.log")),
-            ],
-            check=True,
-        )
-        if not wait_for(self.answers, 10):
-            raise RuntimeError("the private redis-server did not start")
-
-    def stop(self) -> None:
-        subprocess.run(
-            ["redis-cli", "-p", str(self.port), "shutdown", "nosave"], capture_output=True
-        )
-        wait_for(lambda: not self.answers(), 10)
 
 
 def app_environment(redis: PrivateRedis, var_dir: Path, *, debug: bool) -> dict:

@@ -9,9 +9,7 @@ one on 6379 is left alone.
 
 import datetime as dt
 import socket
-import subprocess
 import time
-from contextlib import closing
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -23,58 +21,12 @@ from jisreview.celery import app
 from reviews import reminders, services
 from reviews.models import Assignment, Reminder, Transition
 from reviews.tasks import redeliver_reminders
+from scripts.local_services import PrivateRedis, free_port, wait_for
 from standards.models import Ministry
 from tests.reviews.data import COMPLETE, DUE, FORM, SEVEN_BEFORE
 from tests.standards.factories import StandardFactory
 
 HEALTHZ_BOUND_SECONDS = 2.0
-
-
-def free_port() -> int:
-    with closing(socket.socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition, seconds=20.0) -> bool:
-    """Poll until a server or the worker has done its part (bounded)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-class PrivateRedis:
-    """A throw-away redis-server of this test's own, without persistence."""
-
-    def __init__(self, directory):
-        self.port = free_port()
-        self.directory = directory
-
-    def url(self, db: int) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
-
-    def answers(self) -> bool:
-        ping = ["redis-cli", "-p", str(self.port), "ping"]
-        return subprocess.run(ping, capture_output=True, text=True).stdout.strip() == "PONG"
-
-    def start(self) -> None:
-        subprocess.run(
-            [
-                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no", "--daemonize", "yes"),
-                *("--dir", str(self.directory), "--logfile", str(self.directory / "redis.log")),
-            ],
-            check=True,
-        )
-        assert wait_for(self.answers), "the private redis-server did not start"
-
-    def stop(self) -> None:
-        shutdown = ["redis-cli", "-p", str(self.port), "shutdown", "nosave"]
-        subprocess.run(shutdown, capture_output=True)
-        assert wait_for(lambda: not self.answers()), "the private redis-server did not stop"
 
 
 @pytest.fixture
