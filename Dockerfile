@@ -15,25 +15,24 @@ RUN groupadd --system --gid 10001 jisreview \
 
 WORKDIR /app
 
-# Dependencies first, so a code change does not reinstall them. Every package ships a wheel
-# (psycopg[binary] included), so no compiler is needed.
+# Dependencies first, so a code change does not reinstall them: exactly the lock file, every
+# package (direct or not) at its pinned version and checked against its hash. Every package ships
+# a wheel (psycopg[binary] included), so no compiler is needed.
 COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 
 COPY . .
 
 # collectstatic at build time. Settings refuse to load without a secret key, allowed hosts and
 # an SMTP host when debug is off, so this one step gets throwaway values (not ENV: they must not
 # reach the running container). Debug stays off so that the manifest storage is used, as at run
-# time; var/ and the broker go to /tmp and are removed, so the image holds no build leftovers.
+# time. Loading the settings creates no folder, so the step leaves nothing behind in var/.
 RUN env DJANGO_DEBUG=0 \
         DJANGO_SECRET_KEY=collectstatic-only-build-time-key-never-used-at-run-time \
         DJANGO_ALLOWED_HOSTS=localhost \
         EMAIL_HOST=localhost \
         CELERY_BROKER_URL=memory:// \
-        JISREVIEW_VAR_DIR=/tmp/jisreview-build-var \
         python manage.py collectstatic --noinput \
-    && rm -rf /tmp/jisreview-build-var \
     && mkdir -p /app/var \
     && chown jisreview:jisreview /app/var
 
@@ -49,4 +48,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as r; h = os.environ.get('DJANGO_ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('.').replace('*', '') or 'localhost'; r.urlopen(r.Request('http://127.0.0.1:8000/healthz', headers={'Host': h, 'X-Forwarded-Proto': 'https'}), timeout=5)"]
 
-CMD ["gunicorn", "jisreview.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and the request timeout: deploy/gunicorn.conf.py, from JISREVIEW_WEB_WORKERS
+# and JISREVIEW_WEB_THREADS.
+CMD ["gunicorn", "jisreview.wsgi:application", "--config", "deploy/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -1,19 +1,32 @@
-# The single entry point: make run | test | bench | lint | messages
+# The single entry point: make run | test | bench | lint | messages | lock
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=1 JISREVIEW_SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: venv run test lint format bench messages clean
+# Resolves requirements*.in into the lock files: every package, direct or not, pinned with its
+# hashes, for every platform (markers keep e.g. Windows-only packages out elsewhere).
+LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock"
 
+.PHONY: venv lock run test lint format bench messages clean
+
+# Installs the lock file and nothing else: a package missing from it, or a file whose hash differs,
+# fails the install.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
+
+# After editing requirements.in or requirements-dev.in. Versions already locked are kept where they
+# still fit; LOCK_ARGS="--upgrade-package NAME" (or --upgrade) moves them on.
+lock: venv
+	$(LOCK) $(LOCK_ARGS) requirements.in -o requirements.txt
+	$(LOCK) $(LOCK_ARGS) requirements-dev.in -o requirements-dev.txt
 
 run: venv
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput

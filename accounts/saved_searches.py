@@ -12,6 +12,7 @@ SCREENS = frozenset(
     {"standards:list", "reviews:priorities", "reviews:dashboard", "reviews:follow-ups"}
 )
 MAX_QUERY = 2000
+NAME_MAX = SavedSearch._meta.get_field("name").max_length
 MAX_PER_USER = 200
 
 
@@ -24,6 +25,15 @@ def saved_search_save(*, user, name: str, path: str, query: str) -> SavedSearch:
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the search a name.")})
+    if "\x00" in name:  # PostgreSQL cannot store it
+        raise ValidationError({"name": _("A search name cannot contain null characters.")})
+    if len(name) > NAME_MAX:
+        raise ValidationError(
+            {
+                "name": _("Keep the name within %(limit)d characters; this one has %(length)d.")
+                % {"limit": NAME_MAX, "length": len(name)}
+            }
+        )
     try:
         match = resolve(path)
     except Resolver404:

@@ -1,8 +1,15 @@
-"""Japanese unless the user chose otherwise: pages ignore the browser's Accept-Language."""
+"""Request handling every view shares: the language (Japanese unless the user chose otherwise),
+and the limits a request must keep to before any view sees it."""
+
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from jisreview.errors import error_response
 
 
 class JapaneseFirstLocaleMiddleware(LocaleMiddleware):
@@ -17,3 +24,67 @@ class JapaneseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class BodySizeLimitMiddleware:
+    """Refuses, by its Content-Length and before anything reads it, a body larger than the
+    application will take: DRF reads a JSON body whole without Django's DATA_UPLOAD_MAX_MEMORY_SIZE
+    check, so this is the bound there. A multipart body (an upload) may be as large as
+    UPLOAD_MAX_BYTES. The reverse proxy refuses larger bodies first; this holds without it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = (
+            settings.UPLOAD_MAX_BYTES
+            if request.content_type == "multipart/form-data"
+            else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        )
+        size = _content_length(request)
+        if size > limit:
+            message = _("The request is %(size)s; this site accepts at most %(limit)s.") % {
+                "size": filesizeformat(size),
+                "limit": filesizeformat(limit),
+            }
+            return error_response(request, 413, message)
+        return self.get_response(request)
+
+
+def _content_length(request) -> int:
+    # as Django reads it: a missing or malformed length is no body
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+class Utf8InputMiddleware:
+    """Refuses a query string or form body whose percent-encoded bytes are not UTF-8 text (such as
+    the encoded lone surrogate %ED%A0%80, or Shift_JIS): Django would quietly turn them into U+FFFD
+    and search for, or store, something nobody typed. JSON bodies are checked by the parser."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw_query = request.META.get("QUERY_STRING", "").encode("iso-8859-1", "replace")
+        if not _is_utf8_form_encoded(raw_query):
+            return error_response(
+                request, 400, _("The address holds characters that are not valid UTF-8 text.")
+            )
+        if request.content_type == "application/x-www-form-urlencoded" and not (
+            _is_utf8_form_encoded(request.body)
+        ):
+            return error_response(
+                request, 400, _("The form holds characters that are not valid UTF-8 text.")
+            )
+        return self.get_response(request)
+
+
+def _is_utf8_form_encoded(raw: bytes) -> bool:
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

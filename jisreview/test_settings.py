@@ -10,3 +10,7 @@ os.environ.setdefault(
 from jisreview.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Each test run gets its own cache namespace: a Redis that outlives the run (as on a developer's
+# machine or CI) must not hand one run's cached rows to the next run's fresh database.
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}-{os.urandom(4).hex()}"  # noqa: F405

@@ -9,12 +9,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import api as accounts_api
+from accounts import views as accounts_views
 from jisreview import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
@@ -23,7 +25,8 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("api/", include("standards.api_urls")),
     path("api/", include("reviews.api_urls")),
-    path("api/auth/token/", views.ObtainTokenView.as_view(), name="api-token"),
+    path("api/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
+    path("api/auth/logout/", accounts_api.LogoutView.as_view(), name="api-logout"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # DRF views answer 401/403 themselves; the docs page is for browsers, so it redirects to login.
     path(
@@ -36,6 +39,8 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+handler400 = views.bad_request
+handler403 = views.permission_denied
 handler404 = views.page_not_found
 handler500 = views.server_error
 if settings.DEBUG:

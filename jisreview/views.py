@@ -1,30 +1,27 @@
-"""Project-level endpoints: the home redirect, the health check, the API token and the 404 and 500
-handlers."""
+"""Project-level endpoints: the home redirect, the health check, and the error handlers."""
 
 import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
-from django.utils.html import escape
-from django.utils.translation import get_language
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 
-from accounts.lockout import lockout_response
+from accounts.views import landing_url
 from jisreview.celery import app as celery_app
+from jisreview.errors import error_response, is_api
 
 
 def home(request):
-    return redirect("standards:list")
+    return redirect(landing_url(request.user))
 
 
 def _database_ok() -> str | None:
@@ -73,56 +70,44 @@ def healthz(request):
 RETRY_AFTER_SECONDS = 5
 
 
-def server_error(request):
-    """handler500. A database that is restarting or unreachable is a 503 with Retry-After, since
-    trying again shortly will work; anything else is Django's plain 500. Neither shows a traceback
-    (the log has it)."""
-    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        return defaults.server_error(request)
-    # the language came from the cookie or the header, so the message needs no database
-    message = _("The database is unavailable for a moment; please try again shortly.")
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message}, status=503)
-    else:
-        response = HttpResponse(
-            f'<!doctype html><html lang="{get_language()}"><meta charset="utf-8">'
-            f"<title>503</title><h1>503</h1><p>{escape(message)}</p></html>",
-            status=503,
-        )
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+def bad_request(request, exception):
+    """handler400, for what Django refuses itself (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many
+    fields, a bad Host). A body too large is a 413, as the request size middleware answers it."""
+    if isinstance(exception, RequestDataTooBig):
+        return error_response(request, 413, _("The request is larger than this site accepts."))
+    if is_api(request):
+        return error_response(request, 400, _("Bad request."))
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    """handler403, for PermissionDenied raised by a view: JSON under /api/, elsewhere a page in the
+    user's language with the site's navigation and the reason the view gave, if any."""
+    if is_api(request):
+        return error_response(request, 403, str(DRFPermissionDenied.default_detail))
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
 def page_not_found(request, exception):
     """handler404. Under /api/ a URL that matches no route (/api/standards/1.5/) is answered in
-    JSON like every other API error; elsewhere Django's page."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
-    return defaults.page_not_found(request, exception)
+    JSON like every other API error; elsewhere a page in the user's language with the site's
+    navigation, so the way on is one click away."""
+    if is_api(request):
+        return error_response(request, 404, str(NotFound.default_detail))
+    return render(request, "404.html", status=404)
 
 
-class ObtainTokenView(ObtainAuthToken):
-    """POST username and password, receive {"token": …} for the Authorization: Token header."""
-
-    @extend_schema(
-        request=inline_serializer(
-            "TokenRequest",
-            {"username": serializers.CharField(), "password": serializers.CharField()},
-        ),
-        responses={
-            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
-            429: OpenApiResponse(
-                inline_serializer("LockedOut", {"detail": serializers.CharField()}),
-                description="Too many wrong passwords for this user name from this address",
-            ),
-        },
-        tags=["auth"],
-    )
-    def post(self, request, *args, **kwargs):
-        try:
-            return super().post(request, *args, **kwargs)
-        except ValidationError:
-            # django-axes marks the request it was given when this attempt is (or hits) a lock-out
-            if getattr(request, "axes_locked_out", False):
-                return lockout_response(request._request, None)
-            raise
+def server_error(request):
+    """handler500. A database that is restarting or unreachable is a 503 with Retry-After, since
+    trying again shortly will work; anything else is a 500. Neither says more (the log has the
+    traceback)."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # the language came from the cookie or the header, so the message needs no database
+        response = error_response(
+            request, 503, _("The database is unavailable for a moment; please try again shortly.")
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if is_api(request):
+        return error_response(request, 500, str(APIException.default_detail))
+    return defaults.server_error(request)

@@ -180,7 +180,10 @@ def _year_parameter(description: str) -> OpenApiParameter:
 
 
 class ReportView(views.APIView):
-    """The report endpoints' common ground: who may ask, and which ministry and year they get."""
+    """The report endpoints' common ground: who may ask, and which ministry and year they get.
+
+    Every report counts only the standards whose survey data the caller may read (the reports are
+    given the user); `ministry` narrows that, and is fixed to a viewer's own."""
 
     permission_classes = [CanQuerySurvey]
 
@@ -217,7 +220,12 @@ class ReportView(views.APIView):
             raise NotFound(_("No review programme has been planned yet."))
         today = catalog_selectors.today()
         year = self.fiscal_year(request, programme) or reports.default_fiscal_year(programme, today)
-        report = build(programme=programme, fiscal_year=year, ministry=self.ministry(request))
+        report = build(
+            programme=programme,
+            fiscal_year=year,
+            ministry=self.ministry(request),
+            user=request.user,
+        )
         return ApiResponse(serializer(report).data)
 
 
@@ -239,6 +247,7 @@ class ProgressView(ReportView):
             programme=programme,
             ministry=self.ministry(request),
             fiscal_year=self.fiscal_year(request, programme),
+            user=request.user,
         )
         return ApiResponse(ProgressReportSerializer(report).data)
 

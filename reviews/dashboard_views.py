@@ -1,6 +1,7 @@
 """The survey dashboard: progress, a year's burn-down and the answers, as charts beside their numbers.
 
-Coordinators see every ministry or pick one; ministry viewers see the standards in their remit only.
+Coordinators see every ministry or pick one; ministry viewers see the standards in their remit only
+(reviews.permissions.survey_visible_standards, applied by the reports).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -34,7 +35,8 @@ def survey_dashboard(request):
     year = _chosen_year(request.GET.get("fiscal_year"), programme, today)
     ministries = list(Ministry.objects.all())
     ministry = _chosen_ministry(request, ministries)
-    scoped = {"programme": programme, "ministry": ministry}
+    # every figure counts only the standards whose survey data the user may read
+    scoped = {"programme": programme, "ministry": ministry, "user": request.user}
     progress = reports.progress(**scoped, fiscal_year=year, today=today)
     burndown = reports.burndown(**scoped, fiscal_year=year, today=today)
     answers = reports.answer_distribution(**scoped, fiscal_year=year)

@@ -1,5 +1,10 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from standards.forms import EraDateField
 
 
 class MoveForm(forms.Form):
@@ -62,7 +67,9 @@ class AnswerForm(forms.Form):
                 min_value=question.get("min"), max_value=question.get("max"), **common
             )
         if kind == "date":
-            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+            # the browser's date picker sends ISO; typed or API-style text is read as the catalog
+            # reads dates (2026-04-01, 2026/4/1, 令和8年4月1日), never as ISO week or basic forms
+            return EraDateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
         if kind == "long_text":
             return forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common
@@ -119,8 +126,6 @@ class BatchForm(forms.Form):
     )
 
     def __init__(self, *args, programme=None, **kwargs):
-        from django.contrib.auth import get_user_model
-
         from standards.models import Division
         from standards.selectors import ministry_choices
 
@@ -129,8 +134,10 @@ class BatchForm(forms.Form):
         self.fields["fiscal_year"].choices = [(y, f"FY{y}") for y in years]
         self.fields["ministry"].choices = [("", "—"), *ministry_choices()]
         self.fields["division"].choices = [("", "—"), *Division.choices]
+        # the browser's picker offers no past day; the service refuses one whatever is sent
+        self.fields["due_on"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.fields["reviewer"].queryset = (
-            get_user_model().objects.filter(groups__name="reviewer").order_by("username")
+            get_user_model().objects.filter(groups__name=Role.REVIEWER).order_by("username")
         )
 
     def selection(self) -> dict:
@@ -144,3 +151,38 @@ class BatchForm(forms.Form):
             "division": data["division"] or None,
             "drafting_body": data["drafting_body"] or None,
         }
+
+
+class ReviewerField(forms.ModelChoiceField):
+    """A reviewer by id. A refusal quotes what was sent, cut short and made printable."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            text = str(value).encode("utf-8", "replace").decode("utf-8")
+            shown = text if len(text) <= 20 else text[:20] + "…"
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": shown},
+            ) from None
+
+
+class ReassignForm(forms.Form):
+    """Give an assignment, or a whole batch, to another reviewer."""
+
+    reviewer = ReviewerField(
+        label=_("Reassign to"),
+        queryset=None,
+        error_messages={
+            "invalid_choice": _("Choose a reviewer from the list; 「%(value)s」 is not one."),
+            "required": _("Choose the reviewer to reassign to."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = (
+            get_user_model().objects.filter(groups__name=Role.REVIEWER).order_by("username")
+        )

@@ -1,4 +1,8 @@
-"""Who sees which assignments and batches: the one scoping rule used by pages, API and exports."""
+"""Who sees what: assignments, batches and follow-ups, and the one rule for survey data that every
+page, panel, API, export and chart showing survey results goes through."""
+
+import operator
+from functools import reduce
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -6,17 +10,68 @@ from accounts.roles import Role, has_role, is_coordinator
 from reviews.models import Assignment, Batch, FollowUp
 from standards.models import Standard
 
+# --- survey data ----------------------------------------------------------------------------
 
-def visible_assignments(user):
-    """Coordinators see all; reviewers their own; ministry viewers those of their ministry (read only)."""
-    queryset = Assignment.objects.all()
+
+def survey_visible_standards(user, queryset, *, standard: str = "pk"):
+    """The rule for survey data (accepted outcome, priority verdict and reasons, answers, and every
+    figure counted from them): coordinators see every standard's; a ministry viewer those of the
+    standards their ministry is a competent minister of; a reviewer those of the standards they hold
+    an assignment on; anyone else none. A user with several roles sees the union.
+
+    `queryset` holds standards, or rows that point at one through `standard` (e.g. "standard" for
+    plan entries and assignments, "assignment__standard" for responses). The rule is a filter in the
+    same query (EXISTS), never a list of ids.
+    """
     if is_coordinator(user):
         return queryset
+    ref = OuterRef(standard)
+    allowed = []
+    ministry = _viewer_ministry(user)
+    if ministry:
+        remit = Standard.ministries.through.objects.filter(standard=ref, ministry=ministry)
+        allowed.append(Exists(remit))
     if has_role(user, Role.REVIEWER):
+        allowed.append(Exists(Assignment.objects.filter(standard=ref, reviewer=user.pk)))
+    if not allowed:
+        return queryset.none()
+    return queryset.filter(reduce(operator.or_, allowed))
+
+
+def can_see_survey_data(user, standard) -> bool:
+    """The same rule for one standard (one query at most)."""
+    return survey_visible_standards(user, Standard.objects.filter(pk=standard.pk)).exists()
+
+
+def _viewer_ministry(user) -> str | None:
+    return user.ministry_id if has_role(user, Role.MINISTRY_VIEWER) else None
+
+
+def can_query_survey(user) -> bool:
+    """Which screens, not which data: the ministry query screens (priorities, survey filters,
+    dashboards, reports, follow-ups) are for coordinators and viewers tied to a ministry. What they
+    show is cut by survey_visible_standards."""
+    return is_coordinator(user) or bool(_viewer_ministry(user))
+
+
+def survey_ministry(user) -> str | None:
+    """The ministry a viewer's query screens are fixed to (shown as such, and preselected in their
+    forms); None for coordinators, who may pick any."""
+    return None if is_coordinator(user) else user.ministry_id
+
+
+# --- assignments, batches, plan -------------------------------------------------------------
+
+
+def visible_assignments(user):
+    """Reviewers see their own; coordinators and ministry viewers those on standards whose survey
+    data they may read (read only for viewers)."""
+    queryset = Assignment.objects.all()
+    if has_role(user, Role.REVIEWER) and not is_coordinator(user):
         return queryset.filter(reviewer=user)
-    if has_role(user, Role.MINISTRY_VIEWER) and user.ministry_id:
-        return queryset.filter(standard__ministries__code=user.ministry_id).distinct()
-    return queryset.none()
+    if not can_query_survey(user):
+        return queryset.none()
+    return survey_visible_standards(user, queryset, standard="standard")
 
 
 def visible_batches(user):
@@ -41,41 +96,20 @@ def can_decide(user) -> bool:
     return is_coordinator(user)
 
 
-def survey_ministry(user) -> str | None:
-    """The ministry a user's survey queries are limited to; None for coordinators (every ministry)."""
-    return None if is_coordinator(user) else user.ministry_id
-
-
-def can_query_survey(user) -> bool:
-    """Priorities, answers, follow-ups and dashboards: coordinators, and viewers tied to a ministry."""
-    return is_coordinator(user) or (has_role(user, Role.MINISTRY_VIEWER) and bool(user.ministry_id))
-
-
-def visible_standards(user, queryset):
-    """Standards whose survey results the user may read: all for coordinators, else their ministry's."""
-    if not can_query_survey(user):
-        return queryset.none()
-    ministry = survey_ministry(user)
-    if ministry is None:
-        return queryset
-    return queryset.filter(
-        Exists(
-            Standard.ministries.through.objects.filter(standard=OuterRef("pk"), ministry=ministry)
-        )
-    )
+# --- follow-ups ---------------------------------------------------------------------------------
 
 
 def visible_follow_ups(user):
-    """Coordinators see all; ministry viewers those their ministry owns or on standards in its remit."""
+    """Coordinators see all; ministry viewers those their ministry owns or on standards whose survey
+    data they may read."""
     queryset = FollowUp.objects.all()
     if not can_query_survey(user):
         return queryset.none()
     ministry = survey_ministry(user)
     if ministry is None:
         return queryset
-    return queryset.filter(
-        Q(ministry_id=ministry) | Q(standard__in=visible_standards(user, Standard.objects.all()))
-    )
+    readable = survey_visible_standards(user, Standard.objects.all())
+    return queryset.filter(Q(ministry_id=ministry) | Q(standard__in=readable))
 
 
 def can_edit_follow_up(user, *, standard, ministry) -> bool:

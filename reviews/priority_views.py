@@ -31,7 +31,7 @@ def _filtered(request):
     filterset = SurveyStandardFilter(data, queryset=queryset, request=request)
     result = filterset.qs
     ordering = request.GET.get("ordering", "")
-    if ordering.lstrip("-") in ORDERING_FIELDS:
+    if ordering.removeprefix("-") in ORDERING_FIELDS:  # one minus, not "--number"
         result = result.order_by(ordering, "number")
     return filterset, result, ministry
 

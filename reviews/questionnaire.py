@@ -6,13 +6,14 @@ an optional condition `when: {"key": earlier question, "in": [values]}` — a co
 shown, and required, only when the earlier answer is one of those values.
 """
 
-import datetime as dt
 import hashlib
 import json
 import math
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
+
+from standards.dates import InvalidDate, parse_date
 
 TYPES = ("single", "multiple", "yes_no", "number", "date", "short_text", "long_text", "scale")
 CHOICE_TYPES = ("single", "multiple")
@@ -108,13 +109,18 @@ def validate_answers(definition: Mapping, answers: Mapping, *, complete: bool) -
 
 
 def clean_answers(definition: Mapping, answers: Mapping) -> dict:
-    """Drop empty answers and answers to questions that are no longer shown."""
+    """Drop empty answers and answers to questions that are no longer shown; store dates as ISO
+    (2026-04-01), however they were written. Answers are validated before they are cleaned."""
     kept = {k: v for k, v in answers.items() if not _empty(v)}
     return {
-        q["key"]: kept[q["key"]]
+        q["key"]: _normal(q, kept[q["key"]])
         for q in definition["questions"]
         if q["key"] in kept and is_shown(q, kept)
     }
+
+
+def _normal(question: Mapping, value):
+    return parse_date(value).isoformat() if question["type"] == "date" else value
 
 
 def _empty(value) -> bool:
@@ -165,11 +171,18 @@ def _scale(question, value):
 
 
 def _date(question, value):
+    # the catalog's date forms only: Python's fromisoformat would also take 2026-W01-1 and 20260101
+    if not isinstance(value, str):
+        return _("Give a date as text, e.g. 2026-04-01 or 令和8年4月1日.")
+    if len(value) > 40:  # no date is this long; do not echo all of it
+        return _("「%(value)s…」 is not a date; write it as 2026-04-01 or 令和8年4月1日.") % {
+            "value": value[:20]
+        }
     try:
-        dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return _("Give a date as YYYY-MM-DD.")
-    return None if isinstance(value, str) else _("Give a date as YYYY-MM-DD.")
+        parse_date(value)
+    except InvalidDate as exc:
+        return str(exc)
+    return None
 
 
 def _text(limit: int):

@@ -37,7 +37,11 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def reminders_sweep(*, today: dt.date, enqueue: bool = True) -> list[Reminder]:
-    """Decide today's digests and record them (one row per recipient and day); enqueue after commit."""
+    """Decide today's digests and record them (one row per recipient and day); enqueue after commit.
+    Nothing happens on a non-business day, not even a record of the sweep: the next business day's
+    sweep then catches up every rule whose day fell on the holiday."""
+    if not reminder_rules.is_business_day(today):
+        return []
     programme = selectors.current_programme()
     rules = programme.reminder_rules() if programme else reminder_rules.Rules()
     last = (
@@ -47,8 +51,6 @@ def reminders_sweep(*, today: dt.date, enqueue: bool = True) -> list[Reminder]:
         .first()
     )
     decision = reminder_rules.decide(selectors.open_items(), today, rules, since=last)
-    if not reminder_rules.is_business_day(today):
-        return []
     with transaction.atomic():
         SweepRun.objects.get_or_create(date=today)
         if not decision.digests:

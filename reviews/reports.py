@@ -1,6 +1,9 @@
 """Survey figures: progress by fiscal year, lead ministry and division; a year's burn-down against
 the plan; and how accepted responses answered each choice question. A few grouped queries each, the
-rest in Python."""
+rest in Python.
+
+Given a `user`, every figure counts only the standards whose survey data that user may read
+(reviews.permissions.survey_visible_standards); `ministry` narrows that to one ministry's remit."""
 
 import calendar
 import datetime as dt
@@ -24,6 +27,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from reviews import permissions as scope
 from reviews.models import (
     Assignment,
     Batch,
@@ -45,13 +49,18 @@ STATES = tuple(State.values)
 
 
 def progress(
-    *, programme, ministry: str | None = None, fiscal_year: int | None = None, today=None
+    *,
+    programme,
+    ministry: str | None = None,
+    fiscal_year: int | None = None,
+    today=None,
+    user=None,
 ) -> dict[str, list[dict]]:
     """Planned standards, assignments in each workflow state, and overdue ones, per fiscal year,
     lead ministry and division (two queries). A ministry sees only the standards in its remit; with
     `fiscal_year`, the ministry and division rows count that year only (the year rows, every year)."""
     today = today or timezone.localdate()
-    entries = _in_remit(PlanEntry.objects.filter(programme=programme), ministry)
+    entries = _in_remit(PlanEntry.objects.filter(programme=programme), ministry, user)
     planned = (
         entries.values_list("fiscal_year", "ministry_id", "standard__division")
         .annotate(n=Count("id"))
@@ -63,7 +72,7 @@ def progress(
         output_field=BooleanField(),
     )
     assignments = (
-        _in_remit(_assignments(programme), ministry)
+        _in_remit(_assignments(programme), ministry, user)
         .annotate(plan=_plan_entry(programme), late=late)
         .values_list("fiscal_year", "plan__ministry_id", "standard__division", "state", "late")
         .annotate(n=Count("id"))
@@ -113,8 +122,11 @@ def _assignments(programme):
     )
 
 
-def _in_remit(queryset, ministry: str | None):
-    """Rows whose standard is in the ministry's remit (any of its competent ministers)."""
+def _in_remit(queryset, ministry: str | None, user=None):
+    """Rows whose standard is in the ministry's remit (any of its competent ministers) and, given a
+    user, whose survey data the user may read."""
+    if user is not None:
+        queryset = scope.survey_visible_standards(user, queryset, standard="standard")
     if not ministry:
         return queryset
     remit = Standard.ministries.through.objects.filter(
@@ -140,7 +152,9 @@ def default_fiscal_year(programme, today) -> int:
 # --- burn-down ---------------------------------------------------------------------------------
 
 
-def burndown(*, programme, fiscal_year: int, ministry: str | None = None, today=None) -> dict:
+def burndown(
+    *, programme, fiscal_year: int, ministry: str | None = None, today=None, user=None
+) -> dict:
     """One survey year against its plan (three queries). The chart runs from the first batch's
     creation (else 1 April) to the last due date (else 31 March), and on to today while the year
     lasts; the ideal line falls from the planned total to zero on the due date. Actual figures stop
@@ -148,9 +162,9 @@ def burndown(*, programme, fiscal_year: int, ministry: str | None = None, today=
     today = today or timezone.localdate()
     april, march = fiscal_year_bounds(fiscal_year)
     planned = _in_remit(
-        PlanEntry.objects.filter(programme=programme, fiscal_year=fiscal_year), ministry
+        PlanEntry.objects.filter(programme=programme, fiscal_year=fiscal_year), ministry, user
     ).count()
-    assignments = _in_remit(_assignments(programme).filter(fiscal_year=fiscal_year), ministry)
+    assignments = _in_remit(_assignments(programme).filter(fiscal_year=fiscal_year), ministry, user)
     span = assignments.aggregate(first=Min("batch__created_at"), last=Max("due_on"))
     start = timezone.localdate(span["first"]) if span["first"] else april
     due = max(span["last"] or march, start)
@@ -237,11 +251,13 @@ def _months(start, end, today, planned, submitted, accepted) -> list[dict]:
 # --- answers -----------------------------------------------------------------------------------
 
 
-def answer_distribution(*, programme, fiscal_year: int, ministry: str | None = None) -> dict:
+def answer_distribution(
+    *, programme, fiscal_year: int, ministry: str | None = None, user=None
+) -> dict:
     """For the questionnaire used in the year (the latest version, if several), each single-choice
     and yes/no question with the count of accepted responses per option and how many answered it
     (two queries). Labels are in the active language."""
-    assignments = _in_remit(_assignments(programme).filter(fiscal_year=fiscal_year), ministry)
+    assignments = _in_remit(_assignments(programme).filter(fiscal_year=fiscal_year), ministry, user)
     form = (
         QuestionnaireVersion.objects.filter(pk__in=assignments.values("questionnaire_id"))
         .order_by("-published_at", "-version")

@@ -225,4 +225,4 @@ def survey_standards(user):
             survey_fy=Subquery(survey_fy),
         )
     )
-    return scope.visible_standards(user, queryset)
+    return scope.survey_visible_standards(user, queryset)

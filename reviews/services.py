@@ -1,5 +1,6 @@
 """Writes for the review programme. Each function is one transaction and records history."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from reviews import planning, questionnaire, selectors, survey_filters, workflow
 from reviews.models import (
     Assignment,
     Batch,
+    Notification,
     PlanEntry,
     PlanReason,
     PlanYear,
@@ -21,6 +23,7 @@ from reviews.models import (
     Transition,
     Usability,
 )
+from reviews.notifications import unread_count_clear
 from standards import bulk, history
 from standards.dates import fiscal_year_label
 
@@ -233,9 +236,23 @@ def batches_create(
     ministry: str | None = None,
     division: str | None = None,
     drafting_body: str | None = None,
+    today: dt.date | None = None,
 ) -> list[Batch]:
     """Cut the year's not-yet-batched plan entries matching the selection into batches of max_size.
-    Without a reviewer, each batch goes to the routing pool's reviewer with the least open work."""
+    Without a reviewer, each batch goes to the routing pool's reviewer with the least open work.
+    The due date may be today (Asia/Tokyo) or later, never earlier."""
+    today = today or timezone.localdate()
+    if due_on < today:
+        # every reviewer of the batch would be told at once that they are already long overdue
+        raise ValidationError(
+            {
+                "due_on": _(
+                    "The due date %(date)s is in the past (today is %(today)s); "
+                    "choose today or a later day."
+                )
+                % {"date": due_on.isoformat(), "today": today.isoformat()}
+            }
+        )
     entries = selectors.unbatched_entries(
         programme, fiscal_year, ministry=ministry, division=division, drafting_body=drafting_body
     )
@@ -381,16 +398,61 @@ def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment
 def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assignment:
     """Accept the response and write its outcome on the standard."""
     assignment = _locked_assignment(assignment)
+    _accept(assignment, by=by, comment=comment)
+    _recompute_after_commit([assignment.standard_id])
+    return assignment
+
+
+@dataclass
+class BulkAcceptOutcome:
+    """Each assignment asked for, either accepted or left alone because it was no longer submitted
+    (another coordinator returned it, or it was withdrawn, since the list was shown)."""
+
+    accepted: list[Assignment] = field(default_factory=list)
+    changed: list[Assignment] = field(default_factory=list)
+
+
+@transaction.atomic
+def responses_bulk_accept(*, ids, by, batch: Batch | None = None) -> BulkAcceptOutcome:
+    """Accept, in one transaction, those of these assignments (of `batch`, if given) still submitted.
+
+    All rows are locked before any is looked at, in id order so two bulk accepts cannot deadlock:
+    a return by another coordinator either committed before, and its row is reported as changed,
+    or it waits for this transaction and is then refused because the row is accepted."""
+    rows = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("standard")
+        .filter(pk__in=list(ids))
+        .order_by("pk")
+    )
+    if batch is not None:
+        rows = rows.filter(batch=batch)
+    rows = list(rows)
+    responses = {
+        r.assignment_id: r
+        for r in Response.objects.filter(
+            assignment__in=[a for a in rows if a.state == workflow.State.SUBMITTED]
+        )
+    }
+    outcome = BulkAcceptOutcome()
+    for assignment in rows:
+        if assignment.state == workflow.State.SUBMITTED:
+            _accept(assignment, by=by, response=responses[assignment.pk])
+            outcome.accepted.append(assignment)
+        else:
+            outcome.changed.append(assignment)
+    _recompute_after_commit([a.standard_id for a in outcome.accepted])
+    return outcome
+
+
+def _accept(assignment: Assignment, *, by, comment: str = "", response: Response | None = None):
+    """Accept a locked assignment (refused unless submitted) and write its outcome on the standard."""
     _transition(assignment, workflow.Action.ACCEPT, by=by, comment=comment)
+    response = response or Response.objects.get(assignment=assignment)
     assignment.decided_at = timezone.now()
     assignment.save()
-    response = Response.objects.get(assignment=assignment)
-    standard_id = assignment.standard_id
-    transaction.on_commit(
-        lambda: priorities_recompute(today=timezone.localdate(), standard_ids=[standard_id])
-    )
     StandardOutcome.objects.update_or_create(
-        standard=assignment.standard,
+        standard_id=assignment.standard_id,
         defaults={
             **outcome_from_answers(response.answers),
             "response": response,
@@ -398,7 +460,13 @@ def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assig
             "accepted_by": by,
         },
     )
-    return assignment
+
+
+def _recompute_after_commit(standard_ids: list[int]) -> None:
+    if standard_ids:
+        transaction.on_commit(
+            lambda: priorities_recompute(today=timezone.localdate(), standard_ids=standard_ids)
+        )
 
 
 def outcome_from_answers(answers: dict) -> dict:
@@ -460,6 +528,14 @@ def assignments_withdraw_for_standard(*, standard, by=None) -> int:
         _transition(assignment, workflow.Action.WITHDRAW, by=by, comment="standard withdrawn")
         assignment.save()
         count += 1
+    return count
+
+
+@transaction.atomic
+def notifications_mark_read(*, user) -> int:
+    """Mark all of the user's unread in-app notifications read; the cached count goes after commit."""
+    count = Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
+    transaction.on_commit(lambda: unread_count_clear(user.pk))
     return count
 
 

@@ -2,8 +2,10 @@
 survey fiscal year and the answer to any single-choice question (accepted responses only).
 
 Installed as the catalog's filter set by ReviewsConfig.ready(), so the catalog page, the catalog API
-and the ministry screens all filter the same way. Survey results are scoped: whoever filters on them
-sees only the standards whose results they may read (reviews.permissions.visible_standards).
+and the ministry screens all filter the same way. Filtering on survey results is one of the ministry
+query tools (reviews.permissions.can_query_survey): anyone else gets no standard for such a filter,
+and those who may use it get only the standards whose results they may read
+(reviews.permissions.survey_visible_standards).
 """
 
 import django_filters
@@ -134,8 +136,7 @@ class SurveyStandardFilter(StandardFilter):
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         if any(data.get(name) not in (None, "", [], ()) for name in self.SURVEY_FILTERS):
-            user = getattr(self.request, "user", None)
-            queryset = scope.visible_standards(user, queryset) if user else queryset.none()
+            queryset = _survey_scope(getattr(self.request, "user", None), queryset)
         return super().filter_queryset(queryset)
 
     def filter_priority(self, queryset, name, value):
@@ -157,3 +158,9 @@ class SurveyStandardFilter(StandardFilter):
             answer = YES_NO[value] if types.get(key) == "yes_no" else value
             queryset = queryset.filter(**{f"outcome__response__answers__{key}": answer})
         return queryset
+
+
+def _survey_scope(user, queryset):
+    if user is None or not scope.can_query_survey(user):
+        return queryset.none()
+    return scope.survey_visible_standards(user, queryset)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import Role, is_coordinator
 from reviews import permissions as scope
 from reviews import selectors, services
-from reviews.forms import AnswerForm, BatchForm
+from reviews.forms import AnswerForm, BatchForm, ReassignForm
 from reviews.models import Assignment, Batch
 from reviews.workflow import EDITABLE_STATES, OPEN_STATES, InvalidTransition, State
 
@@ -180,9 +180,10 @@ def assignment_decide(request, pk: int):
         raise PermissionDenied
     decision, comment = request.POST.get("decision"), request.POST.get("comment", "")
     if decision == "reassign":
-        reviewer = get_object_or_404(
-            get_user_model(), pk=request.POST.get("reviewer"), groups__name=Role.REVIEWER
-        )
+        reassign = ReassignForm(request.POST)
+        if not reassign.is_valid():
+            return _page(request, assignment, _form_for(assignment), 400, reassign=reassign)
+        reviewer = reassign.cleaned_data["reviewer"]
         services.assignment_reassign(assignment=assignment, reviewer=reviewer, by=request.user)
         messages.success(
             request, _("Reassigned to %(name)s; answers are kept.") % {"name": reviewer.username}
@@ -259,7 +260,10 @@ def batch_list(request):
         .order_by("due_on", "name")
     )
     return render(
-        request, "reviews/batches.html", {"batches": batches, "form": form, "programme": programme}
+        request,
+        "reviews/batches.html",
+        {"batches": batches, "form": form, "programme": programme},
+        status=400 if form.errors else 200,
     )
 
 
@@ -267,8 +271,19 @@ def batch_detail(request, pk: int):
     _coordinator_only(request)
     batch = get_object_or_404(Batch.objects.select_related("reviewer"), pk=pk)
     if request.method == "POST":
-        _batch_action(request, batch)
+        action = request.POST.get("action")
+        if action == "bulk_accept":
+            _bulk_accept(request, batch)
+        elif action == "reassign":
+            reassign = ReassignForm(request.POST)
+            if not reassign.is_valid():
+                return _batch_page(request, batch, reassign, status=400)
+            _batch_reassign(request, batch, reassign.cleaned_data["reviewer"])
         return redirect("reviews:batch", pk=pk)
+    return _batch_page(request, batch, ReassignForm())
+
+
+def _batch_page(request, batch: Batch, reassign: ReassignForm, status: int = 200):
     reviewers = get_user_model().objects.filter(groups__name=Role.REVIEWER).order_by("username")
     assignments = batch.assignments.select_related("standard", "reviewer").order_by(
         "standard__number"
@@ -280,29 +295,37 @@ def batch_detail(request, pk: int):
             "batch": batch,
             "assignments": assignments,
             "reviewers": reviewers,
+            "reassign": reassign,
             "today": timezone.localdate(),
             "open_states": OPEN_STATES,
         },
+        status=status,
     )
 
 
-def _batch_action(request, batch: Batch) -> None:
-    if request.POST.get("action") == "reassign":
-        reviewer = get_object_or_404(
-            get_user_model(), pk=request.POST.get("reviewer"), groups__name=Role.REVIEWER
+def _batch_reassign(request, batch: Batch, reviewer) -> None:
+    services.batch_reassign(batch=batch, reviewer=reviewer, by=request.user)
+    messages.success(
+        request, _("Batch reassigned to %(name)s; answers are kept.") % {"name": reviewer.username}
+    )
+
+
+def _bulk_accept(request, batch: Batch) -> None:
+    """Accept the ticked responses still submitted; say which had changed since the list was shown."""
+    ids = [int(i) for i in request.POST.getlist("assignment") if i.isascii() and i.isdigit()]
+    outcome = services.responses_bulk_accept(ids=ids, batch=batch, by=request.user)
+    messages.success(
+        request, _("%(count)d response(s) accepted.") % {"count": len(outcome.accepted)}
+    )
+    if outcome.changed:
+        rows = ", ".join(
+            f"{a.standard.number} ({str(State(a.state).label).lower()})" for a in outcome.changed
         )
-        services.batch_reassign(batch=batch, reviewer=reviewer, by=request.user)
-        messages.success(
+        messages.warning(
             request,
-            _("Batch reassigned to %(name)s; answers are kept.") % {"name": reviewer.username},
+            _("%(count)d had changed since the list was shown and were left as they are: %(rows)s.")
+            % {"count": len(outcome.changed), "rows": rows},
         )
-    elif request.POST.get("action") == "bulk_accept":
-        ids = [int(i) for i in request.POST.getlist("assignment") if i.isascii() and i.isdigit()]
-        accepted = 0
-        for assignment in batch.assignments.filter(pk__in=ids, state=State.SUBMITTED):
-            services.assignment_accept(assignment=assignment, by=request.user)
-            accepted += 1
-        messages.success(request, _("%(count)d response(s) accepted.") % {"count": accepted})
 
 
 # --- reminders and notifications ------------------------------------------------------------------
@@ -339,12 +362,10 @@ def reminder_log(request):
 def notification_list(request):
     """A user's in-app reminders; opening the list marks them read."""
     from reviews.models import Notification
-    from reviews.notifications import unread_count_clear
 
     notifications = Notification.objects.filter(user=request.user).select_related("reminder")[:100]
     items = list(notifications)
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
-        unread_count_clear(request.user.pk)
+        services.notifications_mark_read(user=request.user)
         return redirect("reviews:notifications")
     return render(request, "reviews/notifications.html", {"notifications": items})

@@ -15,10 +15,10 @@ assignment. Runs:
   Requests must keep succeeding, /healthz must name the broker quickly, reminder rows written during
   the outage stay pending and a real Celery worker sends each once after Redis is back.
 
-Uses its own database (LOAD_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/jisreview_load),
-rebuilt on each run, and its own redis-server on a free port: never the shared one. The PostgreSQL
-restart touches the shared server, so it waits for other databases' clients to be quiet first and is
-for `make bench` only, never CI. The last line of output is JSON (scripts/bench.py reads it).
+Everything runs on servers of its own, started for the run and removed after it: a PostgreSQL
+(initdb in a temporary folder, on a free port) holding one database made for the run, and a
+redis-server. The machine's PostgreSQL and Redis are never touched, let alone restarted. The last line
+of output is JSON (scripts/bench.py reads it).
 """
 
 import argparse
@@ -37,10 +37,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from local_services import PrivateRedis, free_port, wait_for  # scripts/, beside this file
+# Neighbours in scripts/, which Python puts on the path when it runs this file.
+from api_tokens import make_token
+from local_services import PrivatePostgres, PrivateRedis, ScratchDatabases, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
-LOAD_DB = os.environ.get("LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jisreview_load")
 SECRET_KEY = "load-" + secrets.token_urlsafe(48)
 DUE = dt.date(2026, 12, 9)  # a Wednesday; the reminder sweep runs a week before
 SWEEP_DAY = dt.date(2026, 12, 2)
@@ -52,10 +53,17 @@ GRACE_SECONDS = 60.0  # after the deadline, how long a client may keep retrying 
 DIVISIONS = {"steady": "K", "pg-restart": "L", "redis-down": "M", "redis-idle": "P"}
 
 
-# --- services: a private Redis, the database, gunicorn, a Celery worker -----------------------
+# --- services: a private PostgreSQL and Redis, gunicorn, a Celery worker ------------------------
 
 
-def app_environment(redis: PrivateRedis, var_dir: Path, *, debug: bool) -> dict:
+@dataclass
+class Services:
+    postgres: PrivatePostgres
+    redis: PrivateRedis
+    database_url: str = ""
+
+
+def app_environment(services: Services, var_dir: Path, *, debug: bool) -> dict:
     """Production-like settings for gunicorn (debug off); the parent and the worker use debug on
     for file e-mail. All share the secret key, so sessions made here are valid there."""
     return {
@@ -64,36 +72,28 @@ def app_environment(redis: PrivateRedis, var_dir: Path, *, debug: bool) -> dict:
         "DJANGO_DEBUG": "1" if debug else "0",
         "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": LOAD_DB,
-        "CACHE_URL": redis.url(0),
-        "CELERY_BROKER_URL": redis.url(1),
+        "DATABASE_URL": services.database_url,
+        "CACHE_URL": services.redis.url(0),
+        "CELERY_BROKER_URL": services.redis.url(1),
         "EMAIL_HOST": "" if debug else "127.0.0.1",
         "JISREVIEW_VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
     }
 
 
-def setup_django(redis: PrivateRedis, var_dir: Path) -> None:
-    os.environ.update(app_environment(redis, var_dir, debug=True))
+def setup_django(services: Services, var_dir: Path) -> None:
+    """A database made for this run on the private server, migrated; Django set up on it. It is
+    never dropped: the whole server is removed after the run."""
+    services.database_url = ScratchDatabases(
+        services.postgres.url(), prefix="jisreview_load"
+    ).create()
+    os.environ.update(app_environment(services, var_dir, debug=True))
     sys.path.insert(0, str(ROOT))
     import django
-
-    django.setup()
-
-
-def recreate_database() -> None:
-    import psycopg
     from django.core.management import call_command
 
-    name = LOAD_DB.rsplit("/", 1)[1]
-    with psycopg.connect(_admin_url(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    django.setup()
     call_command("migrate", verbosity=0)
-
-
-def _admin_url() -> str:
-    return LOAD_DB.rsplit("/", 1)[0] + "/postgres"
 
 
 def collect_static(environment: dict) -> None:
@@ -342,7 +342,6 @@ def make_reviewers(run: str, count: int, per_reviewer: int) -> list[Reviewer]:
     """`count` reviewers, each with `per_reviewer` FY2026 assignments due on DUE."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from rest_framework.authtoken.models import Token
 
     from accounts.roles import Role
     from reviews import services
@@ -372,6 +371,7 @@ def make_reviewers(run: str, count: int, per_reviewer: int) -> list[Reviewer]:
         programme=programme,
         fiscal_year=2026,
         due_on=DUE,
+        today=SWEEP_DAY,  # the run's own calendar: DUE stays ahead of it whatever the clock says
         max_size=per_reviewer,
         by=coordinator,
         reviewer=users[0],
@@ -383,7 +383,7 @@ def make_reviewers(run: str, count: int, per_reviewer: int) -> list[Reviewer]:
     return [
         Reviewer(
             username=user.username,
-            token=Token.objects.create(user=user).key,
+            token=make_token(user),
             session=_session_for(user),
             assignments=list(
                 Assignment.objects.filter(reviewer=user).order_by("pk").values_list("pk", flat=True)
@@ -536,25 +536,18 @@ def run_steady(*, port: int, clients: int, seconds: float, **_) -> dict:
     return summary(drive(reviewers, port, seconds))
 
 
-def run_pg_restart(*, port: int, clients: int, seconds: float, **_) -> dict:
+def run_pg_restart(*, port: int, clients: int, seconds: float, services: Services, **_) -> dict:
     reviewers = make_reviewers("pg-restart", clients, ASSIGNMENTS_PER_CLIENT)
-    if not wait_until_others_quiet(120):
-        return {"skipped": "other databases on this PostgreSQL stayed busy; not restarting it"}
     restart: dict = {}
 
     def fault(run_started: float) -> None:
         time.sleep(seconds / 3)
-        if not wait_until_others_quiet(seconds / 3):
-            restart["skipped"] = "other databases became busy"
-            return
         restart["issued"] = time.monotonic() - run_started
-        restart_postgres()
+        services.postgres.restart()  # the private server: nobody else's connections are cut
         restart["back"] = time.monotonic() - run_started
 
     outcome = drive(reviewers, port, seconds, during=fault)
     result = summary(outcome)
-    if "skipped" in restart:
-        return {**result, "skipped": restart["skipped"]}
     failed = [s for s in outcome["samples"] if s.status != 200]
     ends = [s.started + s.ms / 1000 for s in failed]
     return {
@@ -571,7 +564,9 @@ def run_pg_restart(*, port: int, clients: int, seconds: float, **_) -> dict:
     }
 
 
-def run_redis_down(*, port: int, clients: int, seconds: float, redis, tmp: Path, **_) -> dict:
+def run_redis_down(
+    *, port: int, clients: int, seconds: float, services: Services, tmp: Path, **_
+) -> dict:
     from django.utils import timezone
 
     from reviews.models import Reminder
@@ -579,7 +574,7 @@ def run_redis_down(*, port: int, clients: int, seconds: float, redis, tmp: Path,
     reviewers = make_reviewers("redis-down", clients, ASSIGNMENTS_PER_CLIENT)
     make_reviewers("redis-idle", IDLE_REVIEWERS, 2)
     mail_dir = tmp / "worker" / "mail"
-    worker = start_worker(app_environment(redis, tmp / "worker", debug=True), tmp / "worker.log")
+    worker = start_worker(app_environment(services, tmp / "worker", debug=True), tmp / "worker.log")
     outage: dict = {"health": []}
     try:
 
@@ -588,7 +583,7 @@ def run_redis_down(*, port: int, clients: int, seconds: float, redis, tmp: Path,
                 target=watch_health, args=(port, run_started, outage), daemon=True
             )
             watcher.start()
-            redis_outage(redis, seconds, run_started, outage)
+            redis_outage(services.redis, seconds, run_started, outage)
             watcher.join()
 
         outcome = drive(reviewers, port, seconds, during=during)
@@ -685,62 +680,6 @@ def mail_recipients(mail_dir: Path) -> list[str]:
     ]
 
 
-# --- the shared PostgreSQL ---------------------------------------------------------------------------
-
-
-def wait_until_others_quiet(seconds: float) -> bool:
-    """True once no other database's client is busy for three polls in a row (within `seconds`)."""
-    quiet = 0
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        quiet = quiet + 1 if not others_busy() else 0
-        if quiet >= 3:
-            return True
-        time.sleep(1)
-    return False
-
-
-def others_busy() -> list[str]:
-    """Other databases' clients in a query or a transaction, and any connection to a test
-    database (a pytest session holds one from its first test to its last)."""
-    import psycopg
-
-    name = LOAD_DB.rsplit("/", 1)[1]
-    with psycopg.connect(_admin_url(), autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT datname FROM pg_stat_activity WHERE backend_type = 'client backend' "
-            "AND pid <> pg_backend_pid() AND datname <> %s "
-            "AND (state <> 'idle' OR starts_with(datname, 'test_'))",
-            [name],
-        ).fetchall()
-    return [row[0] for row in rows]
-
-
-def postgres_ready() -> bool:
-    return subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode == 0
-
-
-def _cluster(action: str) -> None:
-    version = sorted(os.listdir("/etc/postgresql"))[-1]
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
-        check=True,
-        capture_output=True,
-    )
-
-
-def restart_postgres() -> None:
-    _cluster("restart")
-    if not wait_for(postgres_ready, 60, 0.2):
-        raise RuntimeError("PostgreSQL did not come back after the restart")
-
-
-def ensure_postgres_running() -> None:
-    if not postgres_ready():
-        _cluster("start")
-        wait_for(postgres_ready, 60, 0.5)
-
-
 # --- main --------------------------------------------------------------------------------------------
 
 RUNS = {"steady": run_steady, "pg-restart": run_pg_restart, "redis-down": run_redis_down}
@@ -757,16 +696,18 @@ def main() -> None:
     unknown = set(runs) - set(RUNS)
     if unknown:
         parser.error(f"unknown runs: {', '.join(sorted(unknown))}; choose from {', '.join(RUNS)}")
-    with tempfile.TemporaryDirectory(prefix="jisreview-load-") as directory:
+    with (
+        tempfile.TemporaryDirectory(prefix="jisreview-load-") as directory,
+        PrivatePostgres() as postgres,
+    ):
         tmp = Path(directory)
         results = {"config": {"clients": args.clients, "seconds": args.seconds}}
-        redis = PrivateRedis(tmp)
-        redis.start()
+        services = Services(postgres=postgres, redis=PrivateRedis(tmp))
+        services.redis.start()
         gunicorn = Gunicorn()
         try:
-            setup_django(redis, tmp / "parent")
-            recreate_database()
-            web = app_environment(redis, tmp / "web", debug=False)
+            setup_django(services, tmp / "parent")
+            web = app_environment(services, tmp / "web", debug=False)
             collect_static(web)
             gunicorn.start(web, tmp / "gunicorn.log")
             results["config"]["gunicorn"] = (
@@ -777,15 +718,14 @@ def main() -> None:
                     port=gunicorn.port,
                     clients=args.clients,
                     seconds=args.seconds,
-                    redis=redis,
+                    services=services,
                     tmp=tmp,
                 )
                 if not args.json:
                     print(f"{run}: {json.dumps(results[run], ensure_ascii=False)}", file=sys.stderr)
         finally:
             gunicorn.stop()
-            redis.stop()
-            ensure_postgres_running()
+            services.redis.stop()
     print(json.dumps(results, ensure_ascii=False))
 
 

@@ -6,10 +6,13 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.utils.translation import gettext as _
 
+# A catalog has 15 columns: this leaves room for blank spacer columns and stays far from the
+# 16,384 a sheet may have.
+MAX_COLUMNS = 64
 # An XLSX is a zip: refuse archives that would inflate past this, or by more than this ratio.
 XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
 XLSX_MAX_RATIO = 100
@@ -17,6 +20,10 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _DELIMITERS = (",", "\t", ";")
+# What CP932 makes of bytes that no Shift_JIS text has: 0x80 becomes the C1 control U+0080,
+# 0xA0 and 0xFD-0xFF private-use U+F8F0-F8F3, and the user-defined rows 0xF0-0xF9 private-use
+# U+E000-E757. A file that only reads as CP932 with these is in some other encoding.
+_NOT_SHIFT_JIS_TEXT = re.compile("[\u0080-\u009f\ue000-\uf8ff]")
 
 
 class CatalogFileError(Exception):
@@ -53,8 +60,8 @@ def decode_csv(data: bytes) -> str:
             raise CatalogFileError(
                 _("The file starts like UTF-16 but cannot be read as UTF-16.")
             ) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    skipped = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    data = data[skipped:]
     if not data.strip():
         raise CatalogFileError(_("The file is empty."))
     if b"\x00" in data:
@@ -62,7 +69,7 @@ def decode_csv(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        text = _decode_cp932(data)
+        text = _decode_cp932(data, skipped)
     if re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
         raise CatalogFileError(
             _("The file is neither CSV nor XLSX (it contains control characters).")
@@ -70,7 +77,8 @@ def decode_csv(data: bytes) -> str:
     return text
 
 
-def _decode_cp932(data: bytes) -> str:
+def _decode_cp932(data: bytes, skipped: int) -> str:
+    """`skipped`: bytes already taken off the start (a BOM), so offsets count from the file's start."""
     utf8_lines, other_line = [], None
     for number, raw in enumerate(data.splitlines(), start=1):
         if raw.isascii():
@@ -90,13 +98,29 @@ def _decode_cp932(data: bytes) -> str:
             % {"utf8": utf8_lines[0], "other": other_line}
         )
     try:
-        return data.decode("cp932")
+        text = data.decode("cp932")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CatalogFileError(
             _("The file is neither UTF-8 nor Shift_JIS: undecodable bytes on line %(line)d.")
             % {"line": line}
         ) from None
+    if nonsense := _NOT_SHIFT_JIS_TEXT.search(text):
+        # the text before it came from these bytes, so re-encoding it gives the byte offset
+        offset = len(text[: nonsense.start()].encode("cp932"))
+        raise CatalogFileError(
+            _(
+                "The file is neither UTF-8 nor Shift_JIS: byte 0x%(byte)02X on line %(line)d "
+                "(byte offset %(offset)d) reads as a control or unassigned character. "
+                "Save the file as UTF-8 or Shift_JIS."
+            )
+            % {
+                "byte": data[offset],
+                "line": data[:offset].count(b"\n") + 1,
+                "offset": offset + skipped,
+            }
+        )
+    return text
 
 
 def _delimiter(text: str) -> str:
@@ -106,19 +130,38 @@ def _delimiter(text: str) -> str:
 
 
 def _csv_rows(text: str, max_rows: int) -> Iterator[tuple[int, list]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), quotechar='"')
+    delimiter = _delimiter(text)
+    _check_line_width(text, delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
     try:
         for index, row in enumerate(reader):
             if index > max_rows:
                 raise CatalogFileError(
                     _("The file has more than %(max)d rows.") % {"max": max_rows}
                 )
-            yield reader.line_num, row
+            yield reader.line_num, _trimmed(row)
     except csv.Error as exc:
         raise CatalogFileError(
             _("The CSV cannot be read at line %(line)d: %(error)s")
-            % {"line": reader.line_num, "error": exc}
+            % {"line": reader.line_num, "error": _reason(exc)}
         ) from None
+
+
+def _check_line_width(text: str, delimiter: str) -> None:
+    """Refuse, before parsing, a line with far more cells than a catalog row: the CSV reader
+    would build a list of all of them (20 MB of commas is 20 million cells). Counting the
+    delimiters of each line is an upper bound, quoted ones included, hence the room."""
+    d = re.escape(delimiter)
+    limit = 4 * MAX_COLUMNS
+    wide = re.search(rf"^(?:[^{d}\n]*{d}){{{limit}}}", text, re.MULTILINE)
+    if wide:
+        raise CatalogFileError(
+            _(
+                "Line %(line)d has more than %(cells)d cells; a catalog has at most %(max)d "
+                "columns. Delete the cells to the right of the table and save again."
+            )
+            % {"line": text.count("\n", 0, wide.start()) + 1, "cells": limit, "max": MAX_COLUMNS}
+        )
 
 
 def _xlsx_rows(data: bytes, max_rows: int) -> Iterator[tuple[int, list]]:
@@ -128,25 +171,70 @@ def _xlsx_rows(data: bytes, max_rows: int) -> Iterator[tuple[int, list]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise CatalogFileError(
-            _("The file is not a readable XLSX workbook (%(error)s).") % {"error": exc}
-        ) from None
+        raise CatalogFileError(_unreadable(exc)) from None
     try:
         sheet = workbook.worksheets[0]
-        for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        _check_used_range(sheet, max_rows)
+        # Read to the sheet's real end (a declared range may also be too small, and openpyxl
+        # would stop there), and never more than MAX_COLUMNS columns: openpyxl pads every row to
+        # the width it reads, so one cell in column XFD would make each row 16,384 cells.
+        sheet.reset_dimensions()
+        for index, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
             if index > max_rows + 1:
                 raise CatalogFileError(
                     _("The file has more than %(max)d rows.") % {"max": max_rows}
                 )
-            yield index, [_xlsx_cell(value) for value in row]
+            yield index, [_xlsx_cell(value) for value in _trimmed(row)]
     except CatalogFileError:
         raise
     except Exception as exc:  # malformed or hostile XML inside the workbook
-        raise CatalogFileError(
-            _("The file is not a readable XLSX workbook (%(error)s).") % {"error": exc}
-        ) from None
+        raise CatalogFileError(_unreadable(exc)) from None
     finally:
         workbook.close()
+
+
+def _check_used_range(sheet, max_rows: int) -> None:
+    """Refuse before reading a sheet that says it is wider or longer than any catalog."""
+    columns, rows = sheet.max_column or 0, sheet.max_row or 0  # declared; 0 when not
+    if columns > MAX_COLUMNS:
+        raise CatalogFileError(
+            _(
+                "The first sheet's used range is %(range)s, %(columns)d columns wide; a catalog "
+                "has at most %(max)d columns. Delete the columns to the right of the table "
+                "and save again."
+            )
+            % {"range": sheet.calculate_dimension(), "columns": columns, "max": MAX_COLUMNS}
+        )
+    if rows > max_rows + 1:
+        raise CatalogFileError(
+            _(
+                "The first sheet's used range is %(range)s, %(rows)d rows long; a catalog has at "
+                "most %(max)d rows and a header. Delete the rows below the table and save again."
+            )
+            % {"range": sheet.calculate_dimension(), "rows": rows, "max": max_rows}
+        )
+
+
+def _trimmed(cells: Sequence) -> Sequence:
+    """Without the blank cells at the end of the row, which carry nothing."""
+    end = len(cells)
+    while end and (cells[end - 1] is None or cells[end - 1] == ""):
+        end -= 1
+    return cells[:end]
+
+
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, MemoryError):
+        return _(
+            "The workbook needs more memory to read than the server has; save it as CSV, or "
+            "delete the empty rows and columns around the table."
+        )
+    return _("The file is not a readable XLSX workbook (%(error)s).") % {"error": _reason(exc)}
+
+
+def _reason(exc: Exception) -> str:
+    """An exception's message, or at least its kind: some (MemoryError, KeyError()) have none."""
+    return str(exc).strip() or type(exc).__name__
 
 
 def _check_zip_bomb(data: bytes) -> None:

@@ -3,6 +3,7 @@
 import csv
 import io
 import tempfile
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -20,14 +21,16 @@ from standards.models import (
     StrategicField,
 )
 
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A CSV cell starting with one of these is run as a formula by spreadsheet programs. Japanese
+# Excel also takes the full-width forms (＝ ＋ － ＠, and the small ﹦ ﹢ ﹣ ﹫) for the ASCII ones,
+# so the first character is compared after NFKC folding.
+_FORMULA_STARTS = frozenset("=+-@\t\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_cell(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    """CSV text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and unicodedata.normalize("NFKC", value[:1])[:1] in _FORMULA_STARTS:
         return "'" + value
     return value
 
@@ -63,7 +66,8 @@ def xlsx_response(
     filename: str, sheet: str, header: list, rows: Iterable[list]
 ) -> StreamingHttpResponse:
     """Written row by row to a temporary file (XlsxWriter's constant-memory mode), then streamed:
-    memory stays flat however long the list. Text is never read as a formula or a link."""
+    memory stays flat however long the list. Text is always a string cell, never a formula or a
+    link."""
     import xlsxwriter
 
     spool = tempfile.TemporaryFile()
@@ -80,10 +84,10 @@ def xlsx_response(
     )
     worksheet = workbook.add_worksheet(sheet[:31])
     bold = workbook.add_format({"bold": True})
-    worksheet.write_row(0, 0, [safe_cell(v) for v in header], bold)
+    _xlsx_row(worksheet, 0, header, bold)
     worksheet.freeze_panes(1, 0)
     for number, row in enumerate(rows, start=1):
-        worksheet.write_row(number, 0, [safe_cell(v) for v in row])
+        _xlsx_row(worksheet, number, row)
     workbook.close()
     spool.seek(0)
 
@@ -95,6 +99,16 @@ def xlsx_response(
     response = StreamingHttpResponse(chunks(), content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _xlsx_row(worksheet, number: int, values: list, cell_format=None) -> None:
+    """Text goes in as a string cell, exactly as it is: a string cell is never evaluated, so it
+    needs no apostrophe (which XLSX would show as part of the text)."""
+    for column, value in enumerate(values):
+        if isinstance(value, str):
+            worksheet.write_string(number, column, value, cell_format)
+        else:
+            worksheet.write(number, column, value, cell_format)
 
 
 def small_csv_response(filename: str, header: list, rows: Iterable[list]) -> HttpResponse:

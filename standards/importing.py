@@ -6,16 +6,24 @@ each naming its line, column and value, and `standards.services.standards_import
 
 import datetime as dt
 import re
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from standards.catalog_files import CatalogFileError, check_size, table_rows
+from standards.catalog_files import MAX_COLUMNS, CatalogFileError, check_size, table_rows
 from standards.dates import InvalidDate, action_date_problems, parse_date
 from standards.models import Status, StrategicField
 from standards.numbers import InvalidJisNumber, normalize_width, parse_jis_number, search_key
 
+# Problems kept as objects to show; past these only a count (every bad row still keeps its
+# reasons for the rejects file).
+KEPT_ERRORS = 1000
+# Cells kept of a bad row for the rejects file: a catalog row has at most MAX_COLUMNS; one that
+# has more is rejected for it, and 50,000 such rows of 256 cells would hold 100 MB of pointers.
+KEPT_CELLS = MAX_COLUMNS
 _LIST_SEPARATORS = re.compile(r"[;；、,，]")
 _ICS = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
 _ICS_AS_NUMBER = re.compile(r"^\d{2}\.\d{1,2}$")
@@ -103,14 +111,29 @@ class StandardRecord:
 @dataclass
 class CatalogReport:
     records: list[StandardRecord]
-    errors: list[RowError]
+    errors: list[RowError]  # the first KEPT_ERRORS problems; `more_errors` counts the rest
     columns: list[str]  # the fields the file has columns for
     header: list[str] = field(default_factory=list)  # as written in the file
     rejected: dict[int, list] = field(default_factory=dict)  # line → the cells of each bad row
+    reasons: dict[int, str] = field(default_factory=dict)  # line → every problem of a bad row
+    more_errors: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.errors) + self.more_errors
+
+    def reject(self, line: int, cells: list, errors: list[RowError]) -> None:
+        """Keep the bad row (to write back for fixing) with its reasons; keep its errors as
+        objects only while there is room, so a file of bad rows cannot fill the memory."""
+        room = max(KEPT_ERRORS - len(self.errors), 0)
+        self.errors.extend(errors[:room])
+        self.more_errors += len(errors[room:])
+        self.rejected[line] = list(cells[:KEPT_CELLS])
+        self.reasons[line] = " / ".join(f"{e.column}: {e.message}" for e in errors)
 
 
 def read_catalog(
@@ -121,11 +144,44 @@ def read_catalog(
     today: dt.date,
     max_bytes: int,
     max_rows: int,
+    max_seconds: float | None = None,
+    clock=time.monotonic,
     progress=None,
 ) -> CatalogReport:
-    """Read and validate a whole file. `ministries` maps search_key(spelling) → ministry code."""
-    check_size(len(data), max_bytes)
-    rows = table_rows(data, filename, max_rows)
+    """Read and validate a whole file. `ministries` maps search_key(spelling) → ministry code.
+
+    Reading stops with CatalogFileError after `max_seconds` (by `clock`), and when memory runs
+    out: the caller always gets a reason it can show."""
+    try:
+        check_size(len(data), max_bytes)
+        rows = table_rows(data, filename, max_rows)
+        if max_seconds is not None:
+            rows = _within(rows, deadline=clock() + max_seconds, clock=clock)
+        return _validated(rows, ministries=ministries, today=today, progress=progress)
+    except MemoryError:
+        raise CatalogFileError(
+            _(
+                "The file needs more memory to read than the server has; nothing was imported. "
+                "Split it into smaller files."
+            )
+        ) from None
+
+
+def _within(rows, *, deadline: float, clock) -> Iterator[tuple[int, list]]:
+    for line, cells in rows:
+        if clock() > deadline:
+            raise CatalogFileError(
+                _(
+                    "Reading the file took too long; it was stopped at line %(line)d and nothing "
+                    "was imported. Split it into smaller files, or save it as CSV, which reads "
+                    "faster."
+                )
+                % {"line": line}
+            )
+        yield line, cells
+
+
+def _validated(rows, *, ministries, today, progress) -> CatalogReport:
     header = next((cells for _, cells in rows if not all(_blank(c) for c in cells)), None)
     if header is None:
         raise CatalogFileError(_("The file is empty: it has no header row."))
@@ -157,8 +213,7 @@ def read_catalog(
         elif record:
             seen[record.number] = line
         if row_errors:
-            report.errors.extend(row_errors)
-            report.rejected[line] = list(cells)
+            report.reject(line, cells, row_errors)
         else:
             report.records.append(record)
     if not report.records and not report.errors:
@@ -179,11 +234,9 @@ def _extra_cells(line: int, cells: list, width: int) -> list[RowError]:
 
 def rejected_rows(report: CatalogReport) -> tuple[list[str], list[list]]:
     """The bad rows as they were in the file, with their line and every reason, to fix and re-import."""
-    reasons: dict[int, list[str]] = {}
-    for error in report.errors:
-        reasons.setdefault(error.line, []).append(f"{error.column}: {error.message}")
+    width = len(report.header)
     rows = [
-        [*cells, line, " / ".join(reasons.get(line, []))]
+        [*cells, *[""] * (width - len(cells)), line, report.reasons.get(line, "")]
         for line, cells in sorted(report.rejected.items())
     ]
     return [*report.header, "line", "reasons"], rows

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from standards.importing import CatalogReport, read_catalog
 from standards.models import InternationalCorrespondence, Ministry, Standard
-from standards.numbers import search_key
+from standards.numbers import InvalidJisNumber, normalize_width, parse_jis_number, search_key
 
 _MINISTRY_CHOICES_KEY = "standards:ministry-choices:v1"
 
@@ -46,9 +46,27 @@ def json_list_contains(field: str, value: str) -> Q:
 
 
 def standard_search(queryset, text: str):
-    """Partial, width-, case- and space-insensitive search over number and titles."""
-    key = search_key(text or "")
-    return queryset.filter(search_text__contains=key) if key else queryset
+    """Width- and case-insensitive search over number and titles.
+
+    A JIS number, in any spelling, matches as written (「B8445」 finds JIS B 8445 and JIS B 84450);
+    a citation of an edition (「JIS B 8445:2016」, 「ＪＩＳ　Ｂ　８４４５：２０１６」) finds exactly that
+    standard, whose number names every edition. Anything else is words, split on ASCII and
+    ideographic spaces, and a standard matches when it holds every word.
+    """
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    try:
+        number = parse_jis_number(text)
+    except InvalidJisNumber:
+        number = None
+    if number is not None and (number.year or number.amendment):
+        return queryset.filter(number=number.canonical)
+    if number is not None:
+        return queryset.filter(search_text__contains=search_key(number.canonical))
+    for word in normalize_width(text).split():
+        queryset = queryset.filter(search_text__contains=search_key(word))
+    return queryset
 
 
 def standards_with_degree(queryset, degree: str):
@@ -90,5 +108,6 @@ def catalog_read(data: bytes, *, filename: str, progress=None) -> CatalogReport:
         today=today(),
         max_bytes=settings.IMPORT_MAX_BYTES,
         max_rows=settings.IMPORT_MAX_ROWS,
+        max_seconds=settings.IMPORT_MAX_SECONDS,
         progress=progress,
     )

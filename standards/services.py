@@ -3,8 +3,10 @@
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from standards import bulk, history
 from standards.importing import StandardRecord
@@ -29,6 +31,15 @@ IMPORTED_FIELDS = (
 DERIVED_FIELDS = ("division", "review_due_on", "review_due_fy", "search_text")
 # Large enough to amortise round trips, small enough to stay under SQLite's variable limit.
 BATCH_SIZE = 1000
+
+
+# The PostgreSQL advisory lock every catalog import takes: any number, the same in every process.
+CATALOG_IMPORT_LOCK = 0x4A495331  # "JIS1"
+_LOCK_NOT_AVAILABLE = "55P03"
+
+
+class ImportInProgress(Exception):
+    """Another catalog import is running; this one wrote nothing."""
 
 
 @dataclass
@@ -69,10 +80,14 @@ def standards_import(
     columns: Collection[str] | None = None,
     by=None,
     reason: str = "import",
+    lock_wait: float | None = None,
 ) -> ImportResult:
     """Create or update (by number) one standard per record, with history for every change.
 
-    `columns` names the columns the file had (all, if not given): an update changes only those."""
+    `columns` names the columns the file had (all, if not given): an update changes only those.
+    Imports run one at a time: this one waits up to `lock_wait` seconds (by default
+    IMPORT_LOCK_WAIT_SECONDS) for another to finish, then raises ImportInProgress."""
+    _lock_catalog_imports(settings.IMPORT_LOCK_WAIT_SECONDS if lock_wait is None else lock_wait)
     now = timezone.now()
     present = (
         set(COLUMN_FIELDS) | {"ministry", "international"} if columns is None else set(columns)
@@ -122,6 +137,32 @@ def standards_import(
     changed = [*result.created, *result.updated]
     transaction.on_commit(lambda: catalog_changed.send(sender=Standard, numbers=changed))
     return result
+
+
+def _lock_catalog_imports(wait: float) -> None:
+    """Two imports at once would both create the same drafting bodies and standards and one would
+    fail half-way: take a transaction-scoped advisory lock first (released at commit or rollback).
+    SQLite lets one transaction write at a time anyway, so there is nothing to take there."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        (previous,) = cursor.fetchone()
+        # lock_timeout bounds the wait; 0 would mean no bound at all, hence at least 1 ms
+        timeout = f"{max(1, round(wait * 1000))}ms"
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [timeout])
+        try:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CATALOG_IMPORT_LOCK])
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != _LOCK_NOT_AVAILABLE:
+                raise
+            raise ImportInProgress(
+                _(
+                    "Another catalog import is running; nothing was imported. Try again when it "
+                    "has finished."
+                )
+            ) from None
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
 
 def _record_history(created_ids: list[int], updated_ids: list[int], *, by, reason, now) -> None:

@@ -25,7 +25,7 @@ def standard_list(request):
     )
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
     ordering = request.GET.get("ordering", "")
-    if ordering.lstrip("-") in ORDERING_FIELDS:
+    if ordering.removeprefix("-") in ORDERING_FIELDS:  # one minus, not "--number"
         queryset = queryset.order_by(ordering, "number")
     page_size = _page_size(request)
     page = Paginator(queryset, page_size).get_page(request.GET.get("page"))
@@ -90,20 +90,28 @@ def standard_import(request):
             form.add_error("file", str(exc))
         else:
             if (report.ok or options["skip_invalid"]) and not options["dry_run"]:
-                result = services.standards_import(
-                    records=report.records,
-                    columns=report.columns,
-                    by=request.user,
-                    reason=f"import {upload.name}",
-                )
-                messages.success(
-                    request,
-                    _("Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
-                    % result.summary(),
-                )
-            if report.errors and options["download_rejects"]:
+                result = _import(request, form, report, name=upload.name)
+            # not when the import was refused: the page must say so, not a download
+            if report.errors and options["download_rejects"] and not form.errors:
                 header, rows = rejected_rows(report)
                 return exports.small_csv_response("rejects.csv", header, rows)
     return render(
         request, "standards/import.html", {"form": form, "report": report, "result": result}
     )
+
+
+def _import(request, form, report, *, name: str):
+    """Write a checked file; when another import is running, say so on the form instead."""
+    try:
+        result = services.standards_import(
+            records=report.records, columns=report.columns, by=request.user, reason=f"import {name}"
+        )
+    except services.ImportInProgress as exc:
+        form.add_error(None, str(exc))
+        return None
+    messages.success(
+        request,
+        _("Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
+        % result.summary(),
+    )
+    return result

@@ -11,9 +11,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.api_tokens import api_token_create
 from accounts.roles import Role
 
 REQUIRE_SERVICES = bool(os.environ.get("JISREVIEW_REQUIRE_SERVICES"))
@@ -89,7 +89,8 @@ def api_client():
 def token_client(db):
     def make(user):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        _token, key = api_token_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return make

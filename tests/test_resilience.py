@@ -12,6 +12,7 @@ import socket
 import time
 
 import pytest
+import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import connection
@@ -20,13 +21,15 @@ from django.test import Client
 from jisreview.celery import app
 from reviews import reminders, services
 from reviews.models import Assignment, Reminder, Transition
-from reviews.tasks import redeliver_reminders
+from reviews.tasks import redeliver_reminders, send_reminder
 from scripts.local_services import PrivateRedis, free_port, wait_for
 from standards.models import Ministry
 from tests.reviews.data import COMPLETE, DUE, FORM, SEVEN_BEFORE
+from tests.reviews.task_ledger import TaskLedger
 from tests.standards.factories import StandardFactory
 
 HEALTHZ_BOUND_SECONDS = 2.0
+JST = dt.timezone(dt.timedelta(hours=9))
 
 
 @pytest.fixture
@@ -68,6 +71,7 @@ def open_assignments(*, coordinator, reviewer, count: int) -> list[Assignment]:
         programme=programme,
         fiscal_year=2026,
         due_on=DUE,
+        today=dt.date(2026, 3, 1),
         max_size=count,
         by=coordinator,
         reviewer=reviewer,
@@ -181,11 +185,17 @@ def test_reminders_wait_in_their_rows_while_redis_is_down_and_go_out_once_after(
     assert mail.outbox == []
 
     private_redis.start()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        redeliver_reminders()  # beat's re-delivery pass, once Redis is back
-        assert wait_for(lambda: Reminder.objects.filter(status="sent").count() == len(rows))
-        redeliver_reminders()  # nothing is pending now, so nothing goes out twice
-        wait_for(lambda: False, seconds=1)
+    # the clock on the sweep's day, so the pass's catch-up of a missed sweep finds it done
+    with (
+        time_machine.travel(dt.datetime(2026, 12, 2, 10, 0, tzinfo=JST), tick=True),
+        TaskLedger(send_reminder) as ledger,
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        assert redeliver_reminders() == len(rows)  # beat's re-delivery pass, once Redis is back
+        assert wait_for(ledger.settled)
+        assert redeliver_reminders() == 0  # nothing is pending now, so nothing is offered again
+        assert wait_for(ledger.settled)  # and whatever was offered, however late, has run
+    assert ledger.outcomes() == ["sent"] * len(rows)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.recipient for r in rows)
 
 

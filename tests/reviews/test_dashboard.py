@@ -475,6 +475,7 @@ def test_the_page_queries_do_not_grow_with_the_survey(
         programme=survey,
         fiscal_year=2027,
         due_on=dt.date(2027, 9, 1),
+        today=dt.date(2026, 3, 1),
         max_size=3,
         by=coordinator,
         reviewer=reviewer,

@@ -438,7 +438,9 @@ def test_xlsx_export_follows_the_filters_and_scope(client, with_formula, ministr
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)
     assert len(rows) == 2
-    assert rows[1][0] == "JIS B 8445" and rows[1][2] == "'=cmd|' /C calc'!A0"
+    # a string cell is never run: the text is written as it is, with no apostrophe
+    assert rows[1][0] == "JIS B 8445" and rows[1][2] == "=cmd|' /C calc'!A0"
+    assert sheet.cell(row=2, column=3).data_type == "s"
     assert rows[1][5] == "Dropped"
 
 

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from reviews import services
 from reviews.models import PlanEntry, PlanReason
+from standards.dates import fiscal_year_label
 from standards.models import Standard
 from tests.standards.factories import StandardFactory
 
@@ -125,6 +126,36 @@ def test_manual_move_refusals(coordinator, today, year, note, fast, message):
         services.plan_entry_move(
             entry=entry, fiscal_year_to=year, note=note, by=coordinator, today=today
         )
+
+
+def test_a_manual_move_into_a_full_year_is_refused(coordinator):
+    catalog()
+    programme, _ = plan()
+    limit = programme.capacity_limit
+    movable = PlanEntry.objects.filter(standard__fast_track=False).exclude(fiscal_year=2029)
+    # fill FY2029 to one below its limit, by hand
+    target = PlanEntry.objects.filter(fiscal_year=2029)
+    PlanEntry.objects.filter(
+        pk__in=list(movable.values_list("pk", flat=True)[: limit - 1 - target.count()])
+    ).update(fiscal_year=2029)
+    assert target.count() == limit - 1
+    first, second = movable[:2]  # still outside FY2029
+    services.plan_entry_move(
+        entry=first, fiscal_year_to=2029, note="last place", by=coordinator, today=BEFORE_START
+    )
+    assert target.count() == limit
+    with pytest.raises(ValidationError) as caught:
+        services.plan_entry_move(
+            entry=second,
+            fiscal_year_to=2029,
+            note="one too many",
+            by=coordinator,
+            today=BEFORE_START,
+        )
+    assert caught.value.message_dict == {
+        "fiscal_year": [f"{fiscal_year_label(2029)} is full: {limit} of {limit}."]
+    }
+    assert PlanEntry.objects.get(pk=second.pk).fiscal_year != 2029 and target.count() == limit
 
 
 def test_locked_year_is_untouched_by_replanning(coordinator):

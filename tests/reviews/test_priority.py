@@ -74,7 +74,11 @@ def test_an_import_asks_the_worker_to_refresh_priorities(django_capture_on_commi
     report = selectors.catalog_read(
         "number,title_ja\nJIS B 8445,ロボット\n".encode(), filename="c.csv"
     )
-    with mock.patch("reviews.tasks.refresh_priorities.apply_async") as enqueue:
+    # more rows than are recomputed at once in the request (a one-row file stands in for 11,000)
+    with (
+        mock.patch("reviews.signals.RECOMPUTE_AT_ONCE_UP_TO", 0),
+        mock.patch("reviews.tasks.refresh_priorities.apply_async") as enqueue,
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             services.standards_import(records=report.records, columns=report.columns)
     enqueue.assert_called_once()

@@ -258,8 +258,10 @@ def test_xlsx_export_opens_with_japanese_text(token_client, coordinator, surveye
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     header, row = list(book.active.iter_rows(values_only=True))
-    assert row[header.index("Title (Japanese)")].startswith("'=HYPERLINK")
-    assert row[header.index("Title (Japanese)")].endswith("計測器")
+    # a string cell is never run: the text is written as it is, with no apostrophe
+    assert row[header.index("Title (Japanese)")] == '=HYPERLINK("http://example.invalid")計測器'
+    title = book.active.cell(row=2, column=header.index("Title (Japanese)") + 1)
+    assert title.data_type == "s"
 
 
 def test_export_errors_are_json(token_client, coordinator, reviewer, surveyed):
@@ -352,6 +354,33 @@ def test_saved_searches_only_for_list_screens(client, ministry_viewer, path):
     assert response.status_code == 302
     assert not response["Location"].startswith("https://evil")
     assert not SavedSearch.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("あ" * 101, "Keep the name within 100 characters; this one has 101."),
+        ("使える\x00規格", "A search name cannot contain null characters."),
+    ],
+)
+def test_a_search_name_too_long_or_with_a_null_is_refused_with_a_message(
+    client, ministry_viewer, settings, name, message
+):
+    client.force_login(ministry_viewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        "/accounts/saved-searches/",
+        {"name": name, "path": "/reviews/priorities/", "query": "cited=true"},
+        follow=True,
+    )
+    assert response.redirect_chain == [("/reviews/priorities/?cited=true", 302)]
+    assert message in [str(m) for m in response.context["messages"]]
+    assert not SavedSearch.objects.exists()
+    client.post(  # exactly the limit is fine
+        "/accounts/saved-searches/",
+        {"name": "あ" * 100, "path": "/reviews/priorities/", "query": "cited=true"},
+    )
+    assert SavedSearch.objects.get().name == "あ" * 100
 
 
 # ---- query counts -----------------------------------------------------------------------------

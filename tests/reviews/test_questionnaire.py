@@ -95,6 +95,12 @@ def test_a_complete_answer_set_passes():
         ({**COMPLETE, "cited": True, "count": 12}, True, set()),
         ({**COMPLETE, "checked_on": "2026-02-30"}, False, {"checked_on"}),
         ({**COMPLETE, "checked_on": "2026-11-28"}, True, set()),
+        ({**COMPLETE, "checked_on": "2026/11/28"}, True, set()),
+        ({**COMPLETE, "checked_on": "令和8年11月28日"}, True, set()),
+        ({**COMPLETE, "checked_on": "2026-W01-1"}, False, {"checked_on"}),  # an ISO week date
+        ({**COMPLETE, "checked_on": "20260101"}, False, {"checked_on"}),  # ISO basic format
+        ({**COMPLETE, "checked_on": "2026-01-01T00:00"}, False, {"checked_on"}),
+        ({**COMPLETE, "checked_on": 20260101}, False, {"checked_on"}),
         ({**COMPLETE, "confidence": 6}, False, {"confidence"}),
         ({**COMPLETE, "confidence": 2.5}, False, {"confidence"}),
         ({**COMPLETE, "confidence": 10**400}, False, {"confidence"}),  # float() would overflow
@@ -110,6 +116,27 @@ def test_validation_names_each_question_at_fault(answers, complete, errors):
 def test_clean_drops_empty_and_no_longer_shown_answers():
     answers = {**COMPLETE, "reason": "left over", "detail": "", "users": ["state"]}
     assert clean_answers(FORM, answers) == COMPLETE
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2026-W01-1", "「2026-W01-1」 is not a date; write it as 2016-03-22"),
+        ("20260101", "「20260101」 is not a date"),
+        ("2026-02-30", "「2026-02-30」 is not a real calendar date"),
+        ("2026" * 100, "「20262026202620262026…」 is not a date"),
+    ],
+)
+def test_a_refused_date_quotes_what_was_written(typed, message):
+    errors = validate_answers(FORM, {**COMPLETE, "checked_on": typed}, complete=False)
+    assert errors["checked_on"].startswith(message)
+
+
+@pytest.mark.parametrize(
+    "typed", ["2026-04-01", "2026/4/1", "２０２６年４月１日", "R8.4.1", "令和8年4月1日"]
+)
+def test_clean_stores_dates_as_iso(typed):
+    assert clean_answers(FORM, {**COMPLETE, "checked_on": typed})["checked_on"] == "2026-04-01"
 
 
 def test_content_hash_is_stable_and_sensitive():

@@ -66,6 +66,13 @@ def test_nothing_is_sent_on_a_weekend_or_holiday():
     ]  # due Saturday → treated as Monday 14 Dec; 14 days before is Monday 30 Nov
     assert decide(items, D(2026, 11, 28)).digests == {}
     assert decide(items, D(2026, 11, 29)).digests == {}
+    # "1 day before" is Sunday 13 Dec: it is due that day, yet waits for Monday
+    assert decide(items, D(2026, 12, 13)).digests == {}
+    assert kinds(decide(items, D(2026, 12, 14))) == [("due_soon", 0)]
+    # due Wednesday 2 Dec: 28 days overdue is 30 Dec, in the year-end closure; it waits for 4 Jan
+    late = [item(D(2026, 12, 2))]
+    assert decide(late, D(2026, 12, 30)).digests == {}
+    assert kinds(decide(late, D(2027, 1, 4))) == [("overdue", 33)]
 
 
 def test_overdue_every_seven_days_and_escalations():

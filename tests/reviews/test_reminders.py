@@ -11,8 +11,8 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from reviews import reminders, services
-from reviews.models import Assignment, Notification, Reminder
+from reviews import reminder_rules, reminders, selectors, services
+from reviews.models import Assignment, Notification, Reminder, SweepRun
 from tests.reviews.data import COMPLETE, DUE, SEVEN_BEFORE
 from tests.standards.factories import StandardFactory
 
@@ -81,7 +81,28 @@ def test_escalations_go_to_the_coordinator_and_the_ministry(open_work):
 
 
 def test_nothing_on_a_holiday(open_work):
-    assert reminders.reminders_sweep(today=dt.date(2026, 12, 29), enqueue=False) == []
+    # 30 December, in the year-end closure, is 21 days past DUE: an "overdue" notice falls on it
+    holiday, next_day = dt.date(2026, 12, 30), dt.date(2027, 1, 4)
+    assert (holiday - DUE).days == 21
+    items = selectors.open_items()
+    assert reminder_rules.decide(items, holiday).digests == {}
+    assert reminders.reminders_sweep(today=holiday, enqueue=False) == []
+    assert not Reminder.objects.exists() and not SweepRun.objects.exists()
+    # the notice is not lost but waits for the first business day of the new year
+    waiting = reminder_rules.decide(items, next_day).digests["rev@example.jp"]
+    assert {(n.kind, n.days) for n in waiting} == {("overdue", 26)}
+
+
+def test_a_notice_falling_on_a_holiday_goes_out_the_next_business_day(open_work):
+    # due Tuesday 12 January 2027: "1 day before" is Monday 11 January, 成人の日
+    Assignment.objects.update(due_on=dt.date(2027, 1, 12))
+    assert reminders.reminders_sweep(today=dt.date(2027, 1, 8), enqueue=False) == []
+    assert reminders.reminders_sweep(today=dt.date(2027, 1, 11), enqueue=False) == []
+    rows = reminders.reminders_sweep(today=dt.date(2027, 1, 12), enqueue=False)
+    assert {r.recipient: [(n["kind"], n["days"]) for n in r.notices] for r in rows} == {
+        "rev@example.jp": [("due_soon", 0)] * 3,
+        "rev2@example.jp": [("due_soon", 0)] * 3,
+    }
 
 
 def test_failing_smtp_is_retried_with_back_off_then_marked_failed(open_work):
@@ -159,6 +180,7 @@ def test_sweep_query_count_does_not_grow(
             programme=open_work,
             fiscal_year=2026,
             due_on=DUE,
+            today=dt.date(2026, 3, 1),
             max_size=100,
             by=coordinator,
             reviewer=reviewer,
@@ -216,7 +238,8 @@ def test_in_app_notifications_with_unread_count(
         reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
     page = client.get("/reviews/notifications/").content.decode()
     assert '<span class="badge hot">1</span>' in page and "期限間近 3件" in page
-    client.post("/reviews/notifications/")
+    with django_capture_on_commit_callbacks(execute=True):  # the request's commit
+        client.post("/reviews/notifications/")
     assert '<span class="badge hot">' not in client.get("/reviews/notifications/").content.decode()
 
 

@@ -139,6 +139,7 @@ def test_assignment_list_queries_do_not_grow(
             programme=programme,
             fiscal_year=2026,
             due_on=dt.date(2026, 12, 25),
+            today=dt.date(2026, 3, 1),
             max_size=100,
             by=coordinator,
             reviewer=coordinator,
@@ -147,3 +148,34 @@ def test_assignment_list_queries_do_not_grow(
     # token + user, roles, count, page
     with django_assert_max_num_queries(4):
         assert client.get("/api/assignments/?page_size=200").status_code == 200
+
+
+@pytest.mark.parametrize("typed", ["2026-W01-1", "20260101"])
+def test_a_date_answer_not_in_a_date_form_is_refused_naming_question_and_value(
+    token_client, reviewer, batches, typed
+):
+    assignment = batches[0].assignments.first()
+    response = token_client(reviewer).put(
+        url(assignment, "response/"),
+        {"answers": {"last_checked_on": typed}, "version": 0},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    [message] = response.json()["last_checked_on"]
+    assert message.startswith(f"「{typed}」 is not a date")
+    assert Assignment.objects.get(pk=assignment.pk).state == "assigned"  # nothing was saved
+
+
+@pytest.mark.parametrize("typed", ["2026/4/1", "令和8年4月1日", "2026-04-01"])
+def test_a_date_answer_is_stored_and_returned_as_an_iso_date(
+    token_client, reviewer, batches, typed
+):
+    assignment = batches[0].assignments.first()
+    client = token_client(reviewer)
+    saved = client.put(
+        url(assignment, "response/"),
+        {"answers": {"last_checked_on": typed}, "version": 0},
+        format="json",
+    )
+    assert saved.status_code == 200 and saved.json()["answers"] == {"last_checked_on": "2026-04-01"}

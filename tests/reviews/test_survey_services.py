@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from reviews import services
@@ -20,6 +21,7 @@ from reviews.workflow import InvalidTransition, State
 from tests.reviews.data import COMPLETE, FORM
 
 pytestmark = pytest.mark.django_db
+JST = dt.timezone(dt.timedelta(hours=9))
 
 
 def test_publishing_the_same_form_twice_is_one_version_and_versions_are_immutable():
@@ -47,6 +49,7 @@ def test_batches_respect_selection_and_maximum_size(programme, coordinator, revi
         programme=programme,
         fiscal_year=2026,
         due_on=dt.date(2026, 12, 25),
+        today=dt.date(2026, 3, 1),
         max_size=4,
         by=coordinator,
         reviewer=reviewer,
@@ -61,6 +64,7 @@ def test_batches_respect_selection_and_maximum_size(programme, coordinator, revi
             programme=programme,
             fiscal_year=2026,
             due_on=dt.date(2026, 12, 25),
+            today=dt.date(2026, 3, 1),
             max_size=4,
             by=coordinator,
             reviewer=reviewer,
@@ -77,6 +81,7 @@ def test_routing_balances_open_work_across_the_pool(
         programme=programme,
         fiscal_year=2026,
         due_on=dt.date(2026, 12, 25),
+        today=dt.date(2026, 3, 1),
         max_size=3,
         by=coordinator,
     )
@@ -95,6 +100,7 @@ def test_no_routing_rule_and_no_reviewer_is_a_clear_error(programme, coordinator
             programme=programme,
             fiscal_year=2026,
             due_on=dt.date(2026, 12, 25),
+            today=dt.date(2026, 3, 1),
             max_size=3,
             by=coordinator,
         )
@@ -245,3 +251,134 @@ def test_publish_command_publishes_a_new_version_only_when_the_content_changes(t
     with pytest.raises(CommandError, match="earlier"):
         call_command("publish_questionnaire", str(path), stdout=out)
     assert QuestionnaireVersion.objects.count() == 1
+
+
+# ---- batch due dates ------------------------------------------------------------------------
+
+
+def test_a_batch_due_in_the_past_is_refused_and_nothing_is_created(
+    programme, coordinator, reviewer
+):
+    with pytest.raises(ValidationError) as caught:
+        services.batches_create(
+            programme=programme,
+            fiscal_year=2026,
+            due_on=dt.date(2019, 4, 1),
+            max_size=50,
+            by=coordinator,
+            reviewer=reviewer,
+            today=dt.date(2026, 6, 1),
+        )
+    assert caught.value.message_dict == {
+        "due_on": [
+            "The due date 2019-04-01 is in the past (today is 2026-06-01); "
+            "choose today or a later day."
+        ]
+    }
+    assert not Assignment.objects.exists()
+    [batch] = services.batches_create(  # due today is fine
+        programme=programme,
+        fiscal_year=2026,
+        due_on=dt.date(2026, 6, 1),
+        max_size=50,
+        by=coordinator,
+        reviewer=reviewer,
+        today=dt.date(2026, 6, 1),
+    )
+    assert batch.due_on == dt.date(2026, 6, 1) and batch.assignments.exists()
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 0, 30, tzinfo=JST), tick=False)
+def test_the_due_date_is_checked_against_today_in_tokyo(programme, coordinator, reviewer):
+    # 00:30 on 1 December in Tokyo is still 30 November in UTC: yesterday is in the past here
+    with pytest.raises(ValidationError, match="today is 2026-12-01"):
+        services.batches_create(
+            programme=programme,
+            fiscal_year=2026,
+            due_on=dt.date(2026, 11, 30),
+            max_size=50,
+            by=coordinator,
+            reviewer=reviewer,
+        )
+
+
+# ---- bulk accept ------------------------------------------------------------------------------
+
+
+def submitted(assignments, reviewer):
+    for assignment in assignments:
+        services.response_save_draft(
+            assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer
+        )
+        services.assignment_submit(assignment=assignment, by=reviewer)
+    return assignments
+
+
+def test_bulk_accept_takes_only_what_is_still_submitted_and_says_what_changed(
+    programme, coordinator, reviewer, django_user_model
+):
+    [batch] = services.batches_create(
+        programme=programme,
+        fiscal_year=2026,
+        due_on=dt.date(2026, 12, 25),
+        max_size=50,
+        by=coordinator,
+        reviewer=reviewer,
+        today=dt.date(2026, 3, 1),
+    )
+    waiting, returned, draft, *_ = batch.assignments.order_by("pk")
+    submitted([waiting, returned], reviewer)
+    services.response_save_draft(assignment=draft, answers=COMPLETE, based_on=0, by=reviewer)
+    services.assignment_return(assignment=returned, by=coordinator, comment="出典を確認")
+
+    outcome = services.responses_bulk_accept(
+        ids=[waiting.pk, returned.pk, draft.pk], batch=batch, by=coordinator
+    )
+
+    assert [a.pk for a in outcome.accepted] == [waiting.pk]
+    assert [(a.pk, a.state) for a in outcome.changed] == [
+        (returned.pk, State.RETURNED),
+        (draft.pk, State.IN_PROGRESS),
+    ]
+    states = dict(Assignment.objects.values_list("pk", "state"))
+    assert (states[waiting.pk], states[returned.pk], states[draft.pk]) == (
+        State.ACCEPTED,
+        State.RETURNED,
+        State.IN_PROGRESS,
+    )
+    assert StandardOutcome.objects.get(standard=waiting.standard).accepted_by == coordinator
+    assert not StandardOutcome.objects.filter(standard__in=[returned.standard, draft.standard])
+
+
+def test_bulk_accept_keeps_to_its_batch(batches, coordinator, reviewer, other_reviewer):
+    mine, theirs = batches
+    [own] = submitted([mine.assignments.first()], reviewer)
+    [other] = submitted([theirs.assignments.first()], other_reviewer)
+    outcome = services.responses_bulk_accept(ids=[own.pk, other.pk], batch=mine, by=coordinator)
+    assert [a.pk for a in outcome.accepted] == [own.pk] and outcome.changed == []
+    assert Assignment.objects.get(pk=other.pk).state == State.SUBMITTED
+
+
+# ---- date answers -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("2026-04-01", "2026-04-01"), ("2026/4/1", "2026-04-01"), ("令和8年4月1日", "2026-04-01")],
+)
+def test_a_date_answer_is_stored_as_an_iso_date(assignment, reviewer, typed, stored):
+    response = services.response_save_draft(
+        assignment=assignment, answers={"last_checked_on": typed}, based_on=0, by=reviewer
+    )
+    assert Response.objects.get(pk=response.pk).answers == {"last_checked_on": stored}
+
+
+@pytest.mark.parametrize("typed", ["2026-W01-1", "20260101", "2026-02-30", "R8.13.1"])
+def test_a_date_answer_in_another_form_is_refused_naming_the_value(assignment, reviewer, typed):
+    with pytest.raises(ValidationError) as caught:
+        services.response_save_draft(
+            assignment=assignment, answers={"last_checked_on": typed}, based_on=0, by=reviewer
+        )
+    [message] = caught.value.message_dict["last_checked_on"]
+    assert f"「{typed}」" in message
+    assert not Response.objects.filter(assignment=assignment).exists()

@@ -293,10 +293,38 @@ def test_duplicate_numbers_in_one_file_are_rejected(tmp_path):
             "catalog.csv",
             "neither UTF-8 nor Shift_JIS: undecodable bytes on line 2",
         ),
+        # Not UTF-8, and CP932 reads it only as control or unassigned characters: refused, not
+        # imported as nonsense.
+        (
+            b"number,title_ja\nJIS B 8445,\x80robot\n",
+            "catalog.csv",
+            "neither UTF-8 nor Shift_JIS: byte 0x80 on line 2 (byte offset 27)",
+        ),
+        (
+            b"number,title_ja\nJIS B 8445,robot\nJIS B 7922,price\xa0100\n",
+            "catalog.csv",
+            "byte 0xA0 on line 3 (byte offset 49)",
+        ),
+        (
+            b"\xef\xbb\xbfnumber,title_ja\nJIS B 8445,\xfdrobot\n",
+            "catalog.csv",
+            "byte 0xFD on line 2 (byte offset 30)",
+        ),
+        (
+            b"number,title_ja\nJIS B 8445,\xf0\x40\n",
+            "catalog.csv",
+            "byte 0xF0 on line 2 (byte offset 27) reads as a control or unassigned character",
+        ),
     ],
 )
 def test_bad_files_get_a_clear_error_and_nothing_is_written(tmp_path, data, name, expected):
     assert expected in import_error(tmp_path, data, name)
+
+
+def test_shift_jis_with_nec_and_ibm_extensions_still_imports(tmp_path):
+    title = "髙﨑①㈱Ⅲ～－ｱｲｳ試験"  # IBM and NEC extensions, wave dash, half-width kana
+    run_import(tmp_path, f"number,title_ja\nJIS B 8445,{title}\n".encode("cp932"))
+    assert Standard.objects.get().title_ja == title
 
 
 def test_oversized_csv_is_refused(tmp_path):

@@ -39,9 +39,10 @@ class Command(BaseCommand):
             report = self._read(path, progress=bar.update)
         for error in report.errors[:SHOWN_PROBLEMS]:
             self.stderr.write(str(error))
-        if len(report.errors) > SHOWN_PROBLEMS:
+        if report.problem_count > SHOWN_PROBLEMS:
             self.stderr.write(
-                _("… and %(count)d more problems.") % {"count": len(report.errors) - SHOWN_PROBLEMS}
+                _("… and %(count)d more problems.")
+                % {"count": report.problem_count - SHOWN_PROBLEMS}
             )
         if skip_invalid:
             self._write_rejects(skip_invalid, report)
@@ -58,9 +59,12 @@ class Command(BaseCommand):
                 % {"valid": len(report.records), "invalid": len(report.rejected)}
             )
             return
-        result = services.standards_import(
-            records=report.records, columns=report.columns, reason=f"import {path.name}"
-        )
+        try:
+            result = services.standards_import(
+                records=report.records, columns=report.columns, reason=f"import {path.name}"
+            )
+        except services.ImportInProgress as exc:
+            raise CommandError(f"{path}: {exc}") from None
         self.stdout.write(
             self.style.SUCCESS(
                 _(

@@ -1,0 +1,27 @@
+"""gunicorn for the web container (the Dockerfile's CMD passes this file with --config). The
+process count comes from the environment, so a larger host gets more of them without a new image.
+
+Each thread holds one database connection: JISREVIEW_WEB_WORKERS x JISREVIEW_WEB_THREADS, plus the
+Celery worker's, must stay below PostgreSQL's max_connections (100 by default).
+"""
+
+import os
+
+
+def _count(name: str, default: int) -> int:
+    """A whole number of at least 1 from the environment; anything else stops gunicorn with a
+    message naming the variable (this file cannot use jisreview.env: it loads no Django)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SystemExit(f"{name}={raw!r} must be a whole number of at least 1.")
+    return int(raw)
+
+
+workers = _count("JISREVIEW_WEB_WORKERS", 3)
+# More than one thread switches gunicorn from the sync worker to gthread.
+threads = _count("JISREVIEW_WEB_THREADS", 1)
+# A request is cut off after this many seconds; JISREVIEW_IMPORT_MAX_SECONDS stays below it, so a
+# slow catalog import ends with a message instead of a lost worker.
+timeout = 30

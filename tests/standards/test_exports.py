@@ -1,0 +1,63 @@
+"""Exports against formula injection: CSV cells that a spreadsheet would run get an apostrophe
+(full-width forms included); XLSX cells are strings, exactly as written, never formulas."""
+
+import csv
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from standards import exports
+
+# (cell, as the CSV must write it)
+CELLS = [
+    ("=1+1", "'=1+1"),
+    ("+81 3 1234", "'+81 3 1234"),
+    ("-5", "'-5"),
+    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\r=1+1"),
+    ('＝HYPERLINK("http://example.invalid")', '\'＝HYPERLINK("http://example.invalid")'),
+    ("＋1＋1", "'＋1＋1"),
+    ("－1", "'－1"),
+    ("＠SUM(A1)", "'＠SUM(A1)"),
+    ("﹦1+1", "'﹦1+1"),
+    ("﹣1", "'﹣1"),
+    # left alone: nothing to run
+    ("JIS B 8445", "JIS B 8445"),
+    ("ロボット－安全要求事項", "ロボット－安全要求事項"),
+    ("a=b", "a=b"),
+    ("", ""),
+]
+
+
+def _csv_cells(header, rows) -> list[list[str]]:
+    text = "".join(exports.csv_lines(header, rows)).removeprefix("\ufeff")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+@pytest.mark.parametrize(("cell", "written"), CELLS)
+def test_csv_cells_that_would_run_get_an_apostrophe(cell, written):
+    assert _csv_cells(["title"], [[cell]]) == [["title"], [written]]
+    buffer = io.StringIO(newline="")
+    exports.write_csv(buffer, ["title"], [[cell]])
+    assert list(csv.reader(io.StringIO(buffer.getvalue(), newline=""))) == [["title"], [written]]
+
+
+def test_xlsx_cells_are_strings_exactly_as_written():
+    header = ["=header", "other"]
+    rows = [[cell, 7] for cell, _written in CELLS]
+    response = exports.xlsx_response("out.xlsx", "sheet", header, rows)
+    data = b"".join(response.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml, "no formula cell at all"
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert (sheet["A1"].value, sheet["A1"].data_type) == ("=header", "s")
+    for number, (cell, _written) in enumerate(CELLS, start=2):
+        written = sheet.cell(row=number, column=1)
+        # XLSX escapes a carriage return as _x000D_, which openpyxl leaves as it is
+        assert (written.value or "").replace("_x000D_", "\r") == cell, cell
+        assert written.data_type == "s" or not cell, cell
+        assert sheet.cell(row=number, column=2).value == 7

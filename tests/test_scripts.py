@@ -1,0 +1,171 @@
+"""The benchmark and load scripts: they stop, restart and drop only what they made themselves, and
+`make bench` fails when a figure misses its target."""
+
+import copy
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+
+from scripts.local_services import NotOurs, PrivatePostgres, ScratchDatabases
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+@pytest.fixture
+def bench(monkeypatch):
+    """scripts/bench.py as a module; it imports its neighbours in scripts/ as top-level modules."""
+    monkeypatch.syspath_prepend(str(SCRIPTS))
+    return importlib.import_module("bench")
+
+
+def databases_on(url: str) -> set[str]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+
+
+@pytest.mark.postgres
+def test_a_run_drops_only_the_databases_it_created():
+    # On a private server, so that even a broken refusal cannot touch a real database.
+    with PrivatePostgres() as server:
+        with psycopg.connect(server.url(), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE someone_elses")
+            conn.execute("CREATE DATABASE jisreview_bench_0badf00d")  # looks generated, is not ours
+        run = ScratchDatabases(server.url(), prefix="jisreview_bench")
+        ours = run.create().rsplit("/", 1)[1]
+        assert ScratchDatabases.generated(ours, "jisreview_bench")
+
+        for name in ("someone_elses", "jisreview_bench_0badf00d", "postgres"):
+            with pytest.raises(NotOurs, match=f"refusing to drop database '{name}'"):
+                run.drop(name)
+        run.drop_all()
+
+        left = databases_on(server.url())
+        assert {"someone_elses", "jisreview_bench_0badf00d", "postgres"} <= left
+        assert ours not in left
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_private_postgres_restarts_without_touching_the_machines_and_leaves_nothing_behind():
+    def machine_started():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_postmaster_start_time()")
+            return cursor.fetchone()[0]
+
+    machine_before = machine_started()
+    with PrivatePostgres() as server:
+        directory = server.directory
+        url = ScratchDatabases(server.url(), prefix="jisreview_test").create()
+        held = psycopg.connect(url, autocommit=True)
+        server.restart()
+        with pytest.raises(psycopg.OperationalError):
+            held.execute("SELECT 1")  # the restart cut this server's connections…
+        with psycopg.connect(url) as again:  # …and it answers again at once
+            assert again.execute("SELECT 1").fetchone() == (1,)
+    assert machine_started() == machine_before
+    assert not directory.exists() and not server.answers()
+
+
+def test_a_measurement_refuses_a_database_the_bench_did_not_make():
+    # Nothing listens on port 1: should the refusal go, the child fails for another reason.
+    environment = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/jisreview"}
+    child = subprocess.run(
+        [sys.executable, str(SCRIPTS / "bench.py"), "child", "import"],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert child.returncode != 0
+    assert "refusing to measure on database 'jisreview'" in child.stderr
+
+
+def test_a_ceiling_is_printed_and_checked_from_one_number(bench):
+    figure = bench.at_most("import", "import.seconds", 1.5, "s")
+    assert figure.target == "≤ 1.5 s"
+    assert figure.shown({"import": {"seconds": 1.5}}) == "1.50 s"
+    assert figure.met({"import": {"seconds": 1.5}})
+    assert not figure.met({"import": {"seconds": 1.51}})
+
+
+def passing_results() -> dict:
+    """Results of every measurement the table reads, each within its target."""
+    load_run = {"errors": 0, "lost": 0, "duplicated": 0, "tracebacks": 0}
+    return {
+        "migrate": {},
+        "import": {
+            **{"runs": 3, "rows": 11000, "seconds": 1.0, "worst_seconds": 1.1},
+            **{"peak_mb": 200, "reimport_seconds": 0.4},
+        },
+        "catalog_api": {"median_ms": 20.0, "p95_ms": 30.0, "queries": 3},
+        "plan": {"solve_seconds": 0.5, "plan_seconds": 0.8, "replan_seconds": 0.7, "moved": 12},
+        "plan_screen": {"median_ms": 90.0},
+        "survey_pages": {"assignments": 40, "list_ms": 30.0, "form_ms": 40.0},
+        "sweep": {"seconds": 0.5, "open": 2000, "digests": 40, "queries": 9},
+        "ministry": {
+            **{"outcomes": 2000, "list_ms": 20.0, "list_queries": 4, "usable_ms": 20.0},
+            **{"usable_queries": 4, "screen_ms": 60.0, "progress_ms": 10.0, "progress_queries": 3},
+            **{"progress_all_ms": 15.0, "dashboard_ms": 50.0, "csv_s": 1.0, "csv_mb": 3.2},
+            **{"csv_peak_mb": 2, "xlsx_s": 3.0, "xlsx_mb": 1.8, "xlsx_peak_mb": 30},
+            **{"survey_csv_s": 1.2, "survey_xlsx_s": 3.5},
+        },
+        "load": {
+            "config": {"clients": 20, "seconds": 30.0, "gunicorn": "3 workers × 4 threads"},
+            "steady": {**load_run, "rps": 300.0, "p50_ms": 20.0, "p95_ms": 60.0, "p99_ms": 90.0},
+            "pg-restart": {
+                **load_run,
+                **{"errors": 12, "clean_failures": 12, "missing_retry_after": 0},
+                **{"error_window_s": 1.5, "answered_after_restart": True},
+            },
+            "redis-down": {
+                **load_run,
+                **{"down_s": 12.0, "submits_during_outage": 30, "errors_during_outage": 0},
+                **{"before_outage_p95_ms": 60.0, "outage_p95_ms": 70.0},
+                **{"healthz_during_outage": ["503 broker=unreachable"], "healthz_max_ms": 1010.0},
+                **{"reminder_rows": 25, "enqueued_while_down": 0, "enqueue_ms_while_down": 40.0},
+                **{"pending_after_sweep": 25, "mails": 25, "mails_twice": 0},
+                "reminders": {"sent": 25, "pending": 0},
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("measurement", "key", "value", "row"),
+    [
+        (None, None, None, None),
+        ("import", "seconds", 1.6, "#2 import 11,000-row demo CSV (in-process, median of 3)"),
+        ("catalog_api", "queries", 6, "#2 SQL queries per catalog API request"),
+        ("plan", "replan_seconds", 1.2, "#3 re-plan after 200 changes (solve + write)"),
+        ("ministry", "xlsx_s", 5.5, "#6 export all 11,000 standards, XLSX (1.8 MB)"),
+        ("load.steady", "lost", 1, "#7   lost / duplicated answers (counted in the database)"),
+        ("load.pg-restart", "tracebacks", 1, "#7 PostgreSQL restarted mid-load: failed requests"),
+        ("load.pg-restart", "answered_after_restart", False, "#7   requests failed for"),
+        ("load.redis-down", "healthz_max_ms", 2500.0, "#7   /healthz during the outage"),
+        ("load.redis-down", "mails_twice", 1, "#7   reminders sent by the worker"),
+    ],
+)
+def test_bench_exits_non_zero_when_a_figure_misses_its_target(
+    bench, capsys, measurement, key, value, row
+):
+    results = copy.deepcopy(passing_results())
+    if measurement:
+        where = results
+        for part in measurement.split("."):
+            where = where[part]
+        where[key] = value
+
+    status = bench.report(results)
+
+    table = capsys.readouterr().out
+    missed = [line for line in table.splitlines() if line.endswith("  NO")]
+    if row is None:
+        assert status == 0 and missed == []
+    else:
+        assert status == 1
+        assert len(missed) == 1 and missed[0].startswith(row)
