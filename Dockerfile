@@ -23,13 +23,15 @@ RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 
 COPY . .
 
-# collectstatic at build time. Settings refuse to load without a secret key, allowed hosts and
-# an SMTP host when debug is off, so this one step gets throwaway values (not ENV: they must not
-# reach the running container). Debug stays off so that the manifest storage is used, as at run
-# time. Loading the settings creates no folder, so the step leaves nothing behind in var/.
+# collectstatic at build time. Settings refuse to load without a secret key, allowed hosts, a
+# database, a broker and an SMTP host when debug is off, so this one step gets throwaway values
+# (not ENV: they must not reach the running container); nothing connects to them. Debug stays off
+# so that the manifest storage is used, as at run time. Loading the settings creates no folder, so
+# the step leaves nothing behind in var/.
 RUN env DJANGO_DEBUG=0 \
         DJANGO_SECRET_KEY=collectstatic-only-build-time-key-never-used-at-run-time \
         DJANGO_ALLOWED_HOSTS=localhost \
+        DATABASE_URL=postgres://collectstatic@localhost:5432/unused \
         EMAIL_HOST=localhost \
         CELERY_BROKER_URL=memory:// \
         python manage.py collectstatic --noinput \

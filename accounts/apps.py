@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import api_tokens  # noqa: F401  connects the token revocation receiver
+        # connect their receivers: token revocation, and the second step owed at each sign-in
+        from accounts import api_tokens, middleware  # noqa: F401

@@ -18,10 +18,4 @@ def roles(request):
         def ministry_viewer(self):
             return has_role(user, Role.MINISTRY_VIEWER)
 
-        @property
-        def unread(self):
-            from reviews.notifications import unread_count
-
-            return unread_count(user)
-
     return {"roles": _Roles()}

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "standards",
     "reviews",
@@ -75,7 +78,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # after the login check: a signed-in user who owes a second factor sees only that step
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -105,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "reviews.reminders.context_processors.notifications",
             ],
         },
     },
@@ -163,6 +171,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password reset by e-mail: the link works once, for JISREVIEW_PASSWORD_RESET_MINUTES. Requests are
+# limited per address and per client address (the one the login lock-out uses) within an hour.
+PASSWORD_RESET_TIMEOUT = 60 * env_int("JISREVIEW_PASSWORD_RESET_MINUTES", 60, minimum=5)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("JISREVIEW_PASSWORD_RESET_PER_ADDRESS", 3, minimum=1)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("JISREVIEW_PASSWORD_RESET_PER_CLIENT", 20, minimum=1)
+
+# Two-factor authentication (django-otp, TOTP with recovery codes) is available to everyone and,
+# when required, must be set up by coordinators and administrators before anything else. Required
+# unless in demo mode, where the demo users sign in with their published passwords alone.
+REQUIRE_2FA = env_bool("JISREVIEW_REQUIRE_2FA", not DEMO_MODE)
+# the name authenticator apps show next to the code
+OTP_TOTP_ISSUER = "jisreview"
+# administrators may delete a lost device in the admin, but not read its secret
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Japanese first, English selectable; dates in Japan time.
 LANGUAGE_CODE = "ja"
@@ -348,6 +370,10 @@ IMPORT_MAX_ROWS = env_int("JISREVIEW_IMPORT_MAX_ROWS", 50_000, minimum=1)
 IMPORT_MAX_SECONDS = env_int("JISREVIEW_IMPORT_MAX_SECONDS", 25, minimum=1)
 # A second import waits this long for the one running to finish, then is told it is running.
 IMPORT_LOCK_WAIT_SECONDS = env_int("JISREVIEW_IMPORT_LOCK_WAIT_SECONDS", 10, minimum=0)
+# Specification documents scanned for JIS citations (standards/documents.py): larger files, or
+# PDFs with more pages, are reported as too large and skipped.
+SCAN_MAX_BYTES = env_int("JISREVIEW_SCAN_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+SCAN_MAX_PAGES = env_int("JISREVIEW_SCAN_MAX_PAGES", 2000, minimum=1)
 # Request bodies (jisreview.middleware.BodySizeLimitMiddleware): 5 MiB, or for an upload an
 # import file plus room for the form's other fields. The reverse proxy's limit must be at least this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -12,6 +12,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import api as accounts_api
 from accounts import views as accounts_views
 from jisreview import views
+from reviews.survey.api import SurveyCatalogViewSet
+from reviews.survey.filters import SurveyStandardFilter
+from standards.api_urls import catalog_router
+from standards.urls import catalog_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,9 +25,11 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
-    path("standards/", include("standards.urls")),
+    # The catalog's list page and API filter on survey results too: the catalog knows only its own
+    # filters, and the survey's are composed in here, where the two apps meet.
+    path("standards/", include((catalog_urls(SurveyStandardFilter), "standards"))),
     path("reviews/", include("reviews.urls")),
-    path("api/", include("standards.api_urls")),
+    path("api/", include(catalog_router(SurveyCatalogViewSet).urls)),
     path("api/", include("reviews.api_urls")),
     path("api/auth/token/", accounts_api.ObtainTokenView.as_view(), name="api-token"),
     path("api/auth/logout/", accounts_api.LogoutView.as_view(), name="api-logout"),

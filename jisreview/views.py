@@ -85,7 +85,7 @@ def permission_denied(request, exception):
     user's language with the site's navigation and the reason the view gave, if any."""
     if is_api(request):
         return error_response(request, 403, str(DRFPermissionDenied.default_detail))
-    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+    return render(request, "403.html", {"reason": str(exception)}, status=403)
 
 
 def page_not_found(request, exception):

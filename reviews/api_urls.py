@@ -1,10 +1,11 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from reviews.api import AnswerDistributionView, BurndownView, PlanEntryViewSet, ProgressView
-from reviews.follow_up_api import FollowUpViewSet
-from reviews.priority_api import PriorityStandardViewSet
-from reviews.survey_api import AssignmentViewSet, BatchViewSet
+from reviews.follow_ups.api import FollowUpViewSet
+from reviews.plan.api import PlanEntryViewSet
+from reviews.priority.api import PriorityStandardViewSet
+from reviews.reporting.api import AnswerDistributionView, BurndownView, ProgressView
+from reviews.survey.api import AssignmentViewSet, BatchViewSet
 
 router = DefaultRouter()
 router.register("plan", PlanEntryViewSet, basename="plan")

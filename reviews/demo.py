@@ -1,6 +1,10 @@
-"""The demo data set behind `seed_demo`: the demo catalog and one user per role."""
+"""The demo data set behind `seed_demo`: the demo catalog, one user per role, the plan and a survey
+under way. It spans every step of the review, so it sits beside them at the app's level."""
 
+import datetime as dt
+import json
 import os
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +15,11 @@ from django.db import transaction
 from django.db.models import Count
 
 from accounts.roles import Role
-from reviews import services as review_services
+from reviews.plan import services as plan_services
+from reviews.priority.services import priorities_recompute
+from reviews.survey import questionnaire
+from reviews.survey import services as survey_services
+from reviews.survey.models import Assignment, Batch, RoutingRule
 from standards import selectors, services
 from standards.models import DraftingBody, Ministry
 
@@ -66,10 +74,10 @@ def demo_catalog_load(path: Path = DEMO_CATALOG):
 
 def demo_plan_create(*, today):
     """FY2026–FY2030 at 2,200 a year; re-running re-plans, which moves nothing if nothing changed."""
-    programme = review_services.programme_get_or_create(
+    programme = plan_services.programme_get_or_create(
         start_fy=DEMO_START_FY, years=5, capacity=2200
     )
-    return review_services.programme_plan(programme=programme, today=today)
+    return plan_services.programme_plan(programme=programme, today=today)
 
 
 @transaction.atomic
@@ -112,14 +120,9 @@ MINISTRY_POOLS = {
 
 
 def demo_survey_create(*, today) -> dict[str, int]:
-    """Publish the FY2026 form, route FY2026 into batches, and put some assignments in every state."""
-    import json
-
-    from django.contrib.auth import get_user_model
-
-    from reviews.models import Assignment, Batch, RoutingRule
-
-    form = review_services.questionnaire_publish(
+    """Publish the FY2026 form, route FY2026 into batches, and put some assignments in every state.
+    Due dates count from `today`, so the batches are made whatever day the demo is seeded."""
+    form = survey_services.questionnaire_publish(
         definition=json.loads(QUESTIONNAIRE.read_text("utf-8"))
     )
     users = {
@@ -134,36 +137,33 @@ def demo_survey_create(*, today) -> dict[str, int]:
                 kind=RoutingRule.Kind.DRAFTING_BODY, value=user.drafting_body.name
             )
             rule.reviewers.add(user)
-    programme = review_services.programme_get_or_create(
+    programme = plan_services.programme_get_or_create(
         start_fy=DEMO_START_FY, years=5, capacity=2200
     )
     coordinator = get_user_model().objects.get(username="coordinator")
     if not Batch.objects.filter(programme=programme, fiscal_year=DEMO_START_FY).exists():
         for ministry in MINISTRY_POOLS:
             try:
-                review_services.batches_create(
+                survey_services.batches_create(
                     programme=programme,
                     fiscal_year=DEMO_START_FY,
                     due_on=today,
                     max_size=60,
                     by=coordinator,
                     ministry=ministry,
+                    today=today,
                 )
             except ValidationError:
                 continue  # none of that ministry's standards is left in FY2026
         _demo_due_dates(programme, today)
         _demo_progress(form, coordinator)
-    review_services.priorities_recompute(today=today)
+    priorities_recompute(today=today)
     states = Assignment.objects.filter(fiscal_year=DEMO_START_FY).values_list("state", flat=True)
     return {state: list(states).count(state) for state in set(states)}
 
 
 def _demo_due_dates(programme, today) -> None:
     """A third of the batches already past due, a third due soon, a third later."""
-    import datetime as dt
-
-    from reviews.models import Assignment, Batch
-
     offsets = (-20, 10, 60)
     for index, batch in enumerate(Batch.objects.filter(programme=programme).order_by("id")):
         due = today + dt.timedelta(days=offsets[index % 3])
@@ -173,10 +173,6 @@ def _demo_due_dates(programme, today) -> None:
 
 def _demo_progress(form, coordinator) -> None:
     """Drafts, submissions, acceptances and returns, the same on every run of a fresh database."""
-    import random
-
-    from reviews.models import Assignment
-
     rng = random.Random(2026)
     for assignment in (
         Assignment.objects.filter(fiscal_year=DEMO_START_FY)
@@ -188,27 +184,25 @@ def _demo_progress(form, coordinator) -> None:
             continue  # still only assigned
         answers = _demo_answers(rng, form.definition)
         draft = answers if roll >= 0.65 else {k: answers[k] for k in list(answers)[:4]}
-        review_services.response_save_draft(
+        survey_services.response_save_draft(
             assignment=assignment, answers=draft, based_on=0, by=assignment.reviewer
         )
         if roll < 0.65:
             continue  # a draft
-        review_services.assignment_submit(assignment=assignment, by=assignment.reviewer)
+        survey_services.assignment_submit(assignment=assignment, by=assignment.reviewer)
         if roll < 0.8:
             continue  # waiting for the coordinator
         if roll < 0.85:
-            review_services.assignment_return(
+            survey_services.assignment_return(
                 assignment=assignment,
                 by=coordinator,
                 comment="公共調達での使われ方（調達者と用途）を具体的に記入してください。",
             )
             continue
-        review_services.assignment_accept(assignment=assignment, by=coordinator)
+        survey_services.assignment_accept(assignment=assignment, by=coordinator)
 
 
 def _demo_answers(rng, definition) -> dict:
-    from reviews import questionnaire
-
     answers = {
         "recommended_action": rng.choices(
             ["confirm", "revise", "withdraw", "undecided"], [70, 20, 5, 5]

@@ -1,9 +1,15 @@
-"""Celery tasks: thin adapters that take ids, call a service, and return what it did."""
+"""Celery tasks: thin adapters that take ids, call a service, and return what it did. The step that
+enqueues reminder sends lives here, beside its task, and is handed to the sweep."""
+
+import logging
 
 from celery import shared_task
 from django.utils import timezone
 
-from reviews import reminders
+from reviews.priority.services import priorities_recompute
+from reviews.reminders import services as reminders
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -11,22 +17,33 @@ def send_reminder(reminder_id: int) -> str:
     return reminders.reminder_send(reminder_id=reminder_id)
 
 
+def enqueue_sends(ids: list[int]) -> int:
+    """Ring the doorbell for each row; if the broker is down, the redelivery pass rings again later."""
+    sent = 0
+    for reminder_id in ids:
+        try:
+            send_reminder.apply_async((reminder_id,), retry=False)
+            sent += 1
+        except Exception as exc:  # broker unreachable: the row stays pending
+            logger.warning("could not enqueue reminder %s: %s", reminder_id, exc)
+            break
+    return sent
+
+
 @shared_task(ignore_result=True)
 def sweep_reminders() -> int:
-    return len(reminders.reminders_sweep(today=timezone.localdate()))
+    return len(reminders.reminders_sweep(today=timezone.localdate(), enqueue=enqueue_sends))
 
 
 @shared_task(ignore_result=True)
 def redeliver_reminders() -> int:
     """Every few minutes: catch up a missed daily sweep, then re-offer whatever is still unsent."""
     now = timezone.now()
-    reminders.sweep_if_missed(now=now)
-    return reminders.enqueue_sends(reminders.reminders_redeliver(now=now))
+    reminders.sweep_if_missed(now=now, enqueue=enqueue_sends)
+    return enqueue_sends(reminders.reminders_redeliver(now=now))
 
 
 @shared_task(ignore_result=True)
 def refresh_priorities() -> int:
     """Daily: "review due soon" moves with the calendar."""
-    from reviews.services import priorities_recompute
-
     return priorities_recompute(today=timezone.localdate())

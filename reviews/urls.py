@@ -1,49 +1,55 @@
 from django.urls import path
 
-from reviews import dashboard_views, follow_up_views, priority_views, survey_views, views
+from reviews.follow_ups import views as follow_ups
+from reviews.plan import views as plan
+from reviews.priority import views as priority
+from reviews.reminders import views as reminders
+from reviews.reporting import views as reporting
+from reviews.survey import batch_views
+from reviews.survey import views as survey
 
 app_name = "reviews"
 urlpatterns = [
-    path("plan/", views.plan_overview, name="plan"),
-    path("plan/move/", views.plan_move, name="plan-move"),
-    path("plan/lock/<int:year>/", views.plan_lock_year, name="plan-lock"),
-    path("plan/export.csv", views.plan_export, {"fmt": "csv"}, name="plan-export-csv"),
-    path("plan/export.xlsx", views.plan_export, {"fmt": "xlsx"}, name="plan-export-xlsx"),
-    path("priorities/", priority_views.priority_list, name="priorities"),
+    path("plan/", plan.plan_overview, name="plan"),
+    path("plan/move/", plan.plan_move, name="plan-move"),
+    path("plan/lock/<int:year>/", plan.plan_lock_year, name="plan-lock"),
+    path("plan/export.csv", plan.plan_export, {"fmt": "csv"}, name="plan-export-csv"),
+    path("plan/export.xlsx", plan.plan_export, {"fmt": "xlsx"}, name="plan-export-xlsx"),
+    path("priorities/", priority.priority_list, name="priorities"),
     path(
         "priorities/export.csv",
-        priority_views.priority_export,
+        priority.priority_export,
         {"fmt": "csv"},
         name="priorities-export-csv",
     ),
     path(
         "priorities/export.xlsx",
-        priority_views.priority_export,
+        priority.priority_export,
         {"fmt": "xlsx"},
         name="priorities-export-xlsx",
     ),
-    path("follow-ups/", follow_up_views.follow_up_list, name="follow-ups"),
-    path("follow-ups/new/", follow_up_views.follow_up_create, name="follow-up-create"),
-    path("follow-ups/<int:pk>/status/", follow_up_views.follow_up_update, name="follow-up-update"),
+    path("follow-ups/", follow_ups.follow_up_list, name="follow-ups"),
+    path("follow-ups/new/", follow_ups.follow_up_create, name="follow-up-create"),
+    path("follow-ups/<int:pk>/status/", follow_ups.follow_up_update, name="follow-up-update"),
     path(
         "follow-ups/export.csv",
-        follow_up_views.follow_up_export,
+        follow_ups.follow_up_export,
         {"fmt": "csv"},
         name="follow-ups-export-csv",
     ),
     path(
         "follow-ups/export.xlsx",
-        follow_up_views.follow_up_export,
+        follow_ups.follow_up_export,
         {"fmt": "xlsx"},
         name="follow-ups-export-xlsx",
     ),
-    path("assignments/", survey_views.assignment_list, name="assignments"),
-    path("assignments/<int:pk>/", survey_views.assignment_detail, name="assignment"),
-    path("assignments/<int:pk>/answer/", survey_views.assignment_answer, name="assignment-answer"),
-    path("assignments/<int:pk>/decide/", survey_views.assignment_decide, name="assignment-decide"),
-    path("batches/", survey_views.batch_list, name="batches"),
-    path("reminders/", survey_views.reminder_log, name="reminders"),
-    path("notifications/", survey_views.notification_list, name="notifications"),
-    path("batches/<int:pk>/", survey_views.batch_detail, name="batch"),
-    path("dashboard/", dashboard_views.survey_dashboard, name="dashboard"),
+    path("assignments/", survey.assignment_list, name="assignments"),
+    path("assignments/<int:pk>/", survey.assignment_detail, name="assignment"),
+    path("assignments/<int:pk>/answer/", survey.assignment_answer, name="assignment-answer"),
+    path("assignments/<int:pk>/decide/", survey.assignment_decide, name="assignment-decide"),
+    path("batches/", batch_views.batch_list, name="batches"),
+    path("reminders/", reminders.reminder_log, name="reminders"),
+    path("notifications/", reminders.notification_list, name="notifications"),
+    path("batches/<int:pk>/", batch_views.batch_detail, name="batch"),
+    path("dashboard/", reporting.survey_dashboard, name="dashboard"),
 ]

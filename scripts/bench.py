@@ -136,7 +136,7 @@ def child_plan() -> dict:
     """Plan the demo catalog from scratch, then re-plan after 200 catalog changes."""
     import datetime as dt
 
-    from reviews import planning, selectors, services
+    from reviews.plan import planning, selectors, services
     from standards.models import Standard
 
     today = dt.date(2026, 11, 28)
@@ -241,8 +241,8 @@ def child_sweep() -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reviews import reminders
     from reviews.models import Assignment, Reminder
+    from reviews.reminders import services as reminders
 
     Assignment.objects.filter(fiscal_year=2026).update(state="assigned")
     due = Assignment.objects.order_by("due_on").values_list("due_on", flat=True).last()
@@ -252,7 +252,7 @@ def child_sweep() -> dict:
     Reminder.objects.filter(date=day).delete()
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
-        rows = reminders.reminders_sweep(today=day, enqueue=False)
+        rows = reminders.reminders_sweep(today=day)
     return {
         "seconds": time.perf_counter() - started,
         "open": Assignment.objects.filter(state="assigned").count(),
@@ -275,11 +275,13 @@ def _a_year_of_responses() -> int:
 
     from django.utils import timezone
 
-    from reviews import demo, services
+    from reviews import demo
     from reviews.models import Assignment, Response, StandardOutcome
+    from reviews.priority.services import priorities_recompute
+    from reviews.survey import selectors, services
 
     rng = random.Random(7)
-    definition = services.questionnaire_current().definition
+    definition = selectors.questionnaire_current().definition
     coordinator = Assignment.objects.first().batch.coordinator
     open_ones = list(
         Assignment.objects.filter(fiscal_year=2026).exclude(state__in=["accepted", "withdrawn"])
@@ -301,7 +303,7 @@ def _a_year_of_responses() -> int:
         for r in responses
     )
     Assignment.objects.filter(pk__in=[a.pk for a in open_ones]).update(state="accepted")
-    services.priorities_recompute(today=timezone.localdate())
+    priorities_recompute(today=timezone.localdate())
     _analyze()
     return StandardOutcome.objects.count()
 

@@ -344,8 +344,9 @@ def make_reviewers(run: str, count: int, per_reviewer: int) -> list[Reviewer]:
     from django.contrib.auth.models import Group
 
     from accounts.roles import Role
-    from reviews import services
     from reviews.models import Assignment
+    from reviews.plan import services as plan_services
+    from reviews.survey import services as survey_services
     from tests.reviews.data import FORM
 
     coordinator, _ = get_user_model().objects.get_or_create(
@@ -354,9 +355,9 @@ def make_reviewers(run: str, count: int, per_reviewer: int) -> list[Reviewer]:
     coordinator.groups.add(Group.objects.get(name=Role.COORDINATOR))
     division = DIVISIONS[run]
     _import_standards(division, count * per_reviewer)
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=10_000)
-    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
-    services.questionnaire_publish(definition=FORM)
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=10_000)
+    plan_services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    survey_services.questionnaire_publish(definition=FORM)
     users = []
     for index in range(count):
         user = get_user_model().objects.create_user(
@@ -367,7 +368,7 @@ def make_reviewers(run: str, count: int, per_reviewer: int) -> list[Reviewer]:
         )
         user.groups.add(Group.objects.get(name=Role.REVIEWER))
         users.append(user)
-    batches = services.batches_create(
+    batches = survey_services.batches_create(
         programme=programme,
         fiscal_year=2026,
         due_on=DUE,
@@ -379,7 +380,7 @@ def make_reviewers(run: str, count: int, per_reviewer: int) -> list[Reviewer]:
     )
     for batch, user in zip(batches, users, strict=True):
         if batch.reviewer_id != user.pk:
-            services.batch_reassign(batch=batch, reviewer=user, by=coordinator)
+            survey_services.batch_reassign(batch=batch, reviewer=user, by=coordinator)
     return [
         Reviewer(
             username=user.username,
@@ -588,10 +589,11 @@ def run_redis_down(
 
         outcome = drive(reviewers, port, seconds, during=during)
         result = summary(outcome)
-        from reviews import reminders
+        from reviews.reminders import services as reminders
+        from reviews.tasks import enqueue_sends
 
         started = time.monotonic()
-        reminders.enqueue_sends(reminders.reminders_redeliver(now=timezone.now()))
+        enqueue_sends(reminders.reminders_redeliver(now=timezone.now()))
         ids = outage["reminder_ids"]
         wait_for(
             lambda: (
@@ -637,17 +639,18 @@ def run_redis_down(
 def redis_outage(redis: PrivateRedis, seconds: float, run_started: float, outage: dict) -> None:
     """Stop Redis a quarter in; during the outage run the daily sweep (its doorbell fails); start
     Redis again at two thirds."""
-    from reviews import reminders
     from reviews.models import Reminder
+    from reviews.reminders import services as reminders
+    from reviews.tasks import enqueue_sends
 
     time.sleep(seconds / 4)
     redis.stop()
     outage["down_at"] = time.monotonic() - run_started
     # The sweep's own after-commit step, timed apart from the sweep (which shares the CPUs).
-    rows = reminders.reminders_sweep(today=SWEEP_DAY, enqueue=False)
+    rows = reminders.reminders_sweep(today=SWEEP_DAY)
     outage["reminder_ids"] = [r.pk for r in rows]
     started = time.monotonic()
-    outage["enqueued_while_down"] = reminders.enqueue_sends(outage["reminder_ids"])
+    outage["enqueued_while_down"] = enqueue_sends(outage["reminder_ids"])
     outage["enqueue_ms"] = (time.monotonic() - started) * 1000
     outage["pending_after_sweep"] = Reminder.objects.filter(
         pk__in=outage["reminder_ids"], status="pending"

@@ -14,7 +14,9 @@ class CorrespondenceInline(admin.TabularInline):
 class StandardAdmin(SimpleHistoryAdmin):
     list_display = (
         "number",
+        "edition_year",
         "title_ja",
+        "kind",
         "division",
         "status",
         "review_due_on",
@@ -22,6 +24,7 @@ class StandardAdmin(SimpleHistoryAdmin):
         "is_generated",
     )
     list_filter = (
+        "kind",
         "division",
         "status",
         "fast_track",
@@ -33,9 +36,9 @@ class StandardAdmin(SimpleHistoryAdmin):
     list_select_related = ()
     show_full_result_count = False
     list_per_page = 50
-    autocomplete_fields = ("drafting_body",)
+    autocomplete_fields = ("drafting_body", "drafting_bodies")
     filter_horizontal = ("ministries",)
-    readonly_fields = ("division", "review_due_on", "review_due_fy", "updated_at")
+    readonly_fields = ("kind", "division", "review_due_on", "review_due_fy", "updated_at")
     inlines = [CorrespondenceInline]
 
     def save_model(self, request, obj, form, change):

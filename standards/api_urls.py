@@ -1,8 +1,16 @@
+"""The catalog's API. The project mounts it through catalog_router(), which lets another app
+compose its filters in with a subclass of StandardViewSet (jisreview/urls.py does, with the survey
+filters)."""
+
 from rest_framework.routers import DefaultRouter
 
 from standards.api import StandardViewSet
 
-router = DefaultRouter()
-router.register("standards", StandardViewSet, basename="standard")
 
-urlpatterns = router.urls
+def catalog_router(viewset: type[StandardViewSet] = StandardViewSet) -> DefaultRouter:
+    router = DefaultRouter()
+    router.register("standards", viewset, basename="standard")
+    return router
+
+
+urlpatterns = catalog_router().urls

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from standards.numbers import normalize_width
@@ -91,8 +92,12 @@ def fiscal_year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
 
 
-def fiscal_year_label(year: int) -> str:
-    """FY2026 → 令和8年度 (FY2018 → 平成30年度; FY2019 starts under 平成 but is called 令和元年度)."""
+def fiscal_year_label(year: int, language: str | None = None) -> str:
+    """The fiscal year as its readers name it: "FY2026" in English; in Japanese by its era,
+    令和8年度 (FY2018 → 平成30年度; FY2019 starts under 平成 but is called 令和元年度).
+    `language` is "ja" or "en" (or a variant such as "en-us"); by default the active one."""
+    if (language or translation.get_language() or "ja").startswith("en"):
+        return f"FY{year}"
     if year >= 2019:
         era_year = year - 2018
         return "令和元年度" if era_year == 1 else f"令和{era_year}年度"

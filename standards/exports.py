@@ -10,7 +10,7 @@ from itertools import islice
 from operator import itemgetter
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from standards.models import (
     Degree,
@@ -32,6 +32,13 @@ def safe_cell(value):
     """CSV text that a spreadsheet would run as a formula gets a leading apostrophe."""
     if isinstance(value, str) and unicodedata.normalize("NFKC", value[:1])[:1] in _FORMULA_STARTS:
         return "'" + value
+    return value
+
+
+def unsafe_cell(value: str) -> str:
+    """The text safe_cell guarded, as it was: an export imports again unchanged."""
+    if value[:1] == "'" and unicodedata.normalize("NFKC", value[1:2])[:1] in _FORMULA_STARTS:
+        return value[1:]
     return value
 
 
@@ -129,14 +136,16 @@ def yes_no(value) -> str:
     return {True: "○", False: "×"}.get(value, "")
 
 
-# what a catalog export reads of each standard (plus its ministries and correspondences)
+# what a catalog export reads of each standard (plus its ministries, bodies and correspondences)
 CATALOG_FIELDS = (
     "id",
     "number",
+    "edition_year",
     "title_ja",
     "title_en",
     "division",
     "status",
+    "drafting_body_id",
     "drafting_body__name",
     "established_on",
     "revised_on",
@@ -144,9 +153,38 @@ CATALOG_FIELDS = (
     "review_due_on",
     "review_due_fy",
     "ics_codes",
+    "international_text",
     "fast_track",
     "strategic_fields",
 )
+
+# The catalog export's headers, by the import column each re-imports as: the import reads them in
+# either language, so an export can be edited and imported again.
+CATALOG_HEADERS = {
+    "number": gettext_lazy("Number"),
+    "edition": gettext_lazy("Edition"),
+    "title_ja": gettext_lazy("Title (Japanese)"),
+    "title_en": gettext_lazy("Title (English)"),
+    "status": gettext_lazy("Status"),
+    "ministry": gettext_lazy("Competent ministers"),
+    "drafting_body": gettext_lazy("Drafting body"),
+    "established_on": gettext_lazy("Established"),
+    "revised_on": gettext_lazy("Last revised"),
+    "confirmed_on": gettext_lazy("Last confirmed"),
+    "ics": gettext_lazy("ICS codes"),
+    "international": gettext_lazy("International standards"),
+    "international_text": gettext_lazy("International standards (as written)"),
+    "fast_track": gettext_lazy("Fast-track"),
+    "strategic_fields": gettext_lazy("Strategic fields"),
+}
+# Export columns computed from the others: the import recognises and skips them.
+DERIVED_HEADERS = {
+    "division": gettext_lazy("Division"),
+    "review_due_on": gettext_lazy("Review due"),
+    "review_due_fy": gettext_lazy("Review due fiscal year"),
+}
+# Several values in one cell: a separator the import splits at.
+LIST_SEPARATOR = "、"
 
 
 def catalog_columns() -> list[tuple[str, Callable[[dict], object]]]:
@@ -154,32 +192,36 @@ def catalog_columns() -> list[tuple[str, Callable[[dict], object]]]:
     divisions = {k: str(v) for k, v in Division.choices}
     statuses = {k: str(v) for k, v in Status.choices}
     fields = {k: str(v) for k, v in StrategicField.choices}
+    h, d = CATALOG_HEADERS, DERIVED_HEADERS
     return [
-        (_("Number"), itemgetter("number")),
-        (_("Title (Japanese)"), itemgetter("title_ja")),
-        (_("Title (English)"), itemgetter("title_en")),
-        (_("Division"), lambda r: divisions.get(r["division"], r["division"])),
-        (_("Status"), lambda r: statuses.get(r["status"], r["status"])),
-        (_("Competent ministers"), lambda r: "、".join(r["ministries"])),
-        (_("Drafting body"), lambda r: r["drafting_body__name"] or ""),
-        (_("Established"), itemgetter("established_on")),
-        (_("Last revised"), itemgetter("revised_on")),
-        (_("Last confirmed"), itemgetter("confirmed_on")),
-        (_("Review due"), itemgetter("review_due_on")),
-        (_("Review due fiscal year"), itemgetter("review_due_fy")),
-        (_("ICS codes"), lambda r: "; ".join(r["ics_codes"] or ())),
-        (_("International standards"), lambda r: "; ".join(r["correspondences"])),
-        (_("Fast-track"), lambda r: yes_no(r["fast_track"])),
+        (str(h["number"]), itemgetter("number")),
+        (str(h["edition"]), itemgetter("edition_year")),
+        (str(h["title_ja"]), itemgetter("title_ja")),
+        (str(h["title_en"]), itemgetter("title_en")),
+        (str(d["division"]), lambda r: divisions.get(r["division"], r["division"])),
+        (str(h["status"]), lambda r: statuses.get(r["status"], r["status"])),
+        (str(h["ministry"]), lambda r: LIST_SEPARATOR.join(r["ministries"])),
+        (str(h["drafting_body"]), lambda r: LIST_SEPARATOR.join(r["drafting_bodies"])),
+        (str(h["established_on"]), itemgetter("established_on")),
+        (str(h["revised_on"]), itemgetter("revised_on")),
+        (str(h["confirmed_on"]), itemgetter("confirmed_on")),
+        (str(d["review_due_on"]), itemgetter("review_due_on")),
+        (str(d["review_due_fy"]), itemgetter("review_due_fy")),
+        (str(h["ics"]), lambda r: "; ".join(r["ics_codes"] or ())),
+        (str(h["international"]), lambda r: "; ".join(r["correspondences"])),
+        (str(h["international_text"]), itemgetter("international_text")),
+        (str(h["fast_track"]), lambda r: yes_no(r["fast_track"])),
         (
-            _("Strategic fields"),
-            lambda r: "、".join(fields.get(f, f) for f in r["strategic_fields"] or ()),
+            str(h["strategic_fields"]),
+            lambda r: LIST_SEPARATOR.join(fields.get(f, f) for f in r["strategic_fields"] or ()),
         ),
     ]
 
 
 def catalog_records(queryset, fields=CATALOG_FIELDS, *, chunk_size: int = 2000) -> Iterator[dict]:
-    """The standards as plain dicts of `fields`, each with the names of its ministries and its
-    international correspondences, read a chunk at a time (three queries a chunk, no model objects)."""
+    """The standards as plain dicts of `fields`, each with the names of its ministries and drafting
+    bodies (the first body first) and its international correspondences, read a chunk at a time
+    (four queries a chunk, no model objects)."""
     degrees = {k: str(v) for k, v in Degree.choices}
     rows = queryset.values(*fields).iterator(chunk_size=chunk_size)
     while chunk := list(islice(rows, chunk_size)):
@@ -191,6 +233,13 @@ def catalog_records(queryset, fields=CATALOG_FIELDS, *, chunk_size: int = 2000) 
             .values_list("standard_id", "ministry__name_ja")
         ):
             ministries[standard_id].append(name)
+        bodies = defaultdict(dict)
+        for standard_id, body_id, name in (
+            Standard.drafting_bodies.through.objects.filter(standard_id__in=ids)
+            .order_by("id")
+            .values_list("standard_id", "draftingbody_id", "draftingbody__name")
+        ):
+            bodies[standard_id][body_id] = name
         correspondences = defaultdict(list)
         for standard_id, designation, degree in (
             InternationalCorrespondence.objects.filter(standard_id__in=ids)
@@ -202,6 +251,11 @@ def catalog_records(queryset, fields=CATALOG_FIELDS, *, chunk_size: int = 2000) 
             )
         for record in chunk:
             record["ministries"] = ministries[record["id"]]
+            # the first body (the one surveys are routed by) first, then the others as linked
+            others = bodies[record["id"]]
+            others.pop(record["drafting_body_id"], None)
+            first = [record["drafting_body__name"]] if record["drafting_body__name"] else []
+            record["drafting_bodies"] = [*first, *others.values()]
             record["correspondences"] = correspondences[record["id"]]
             yield record
 

@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import RangeField
 from django_filters.widgets import DateRangeWidget
@@ -39,26 +39,40 @@ class DateRangeFilter(django_filters.RangeFilter):
     field_class = EraDateRangeField
 
 
+# The ministry filter's choice for standards with no competent ministry yet.
+NO_MINISTRY = "none"
+
+
 class StandardFilter(django_filters.FilterSet):
+    """Every filter starts empty ("Any", nothing ticked): an untouched form filters nothing."""
+
     q = django_filters.CharFilter(method="filter_q", label=_("Search number or title"))
     division = django_filters.MultipleChoiceFilter(choices=Division.choices, label=_("Division"))
     ministry = django_filters.MultipleChoiceFilter(
         field_name="ministries",
-        choices=selectors.ministry_choices,
+        choices=lambda: [*selectors.ministry_choices(), (NO_MINISTRY, _("No competent ministry"))],
         method="filter_ministry",
         label=_("Competent ministry"),
     )
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, label=_("Status"), empty_label=_("Any")
+    )
     review_due_fy = django_filters.NumberFilter(label=_("Review due fiscal year"))
     review_due_fy_max = django_filters.NumberFilter(
         field_name="review_due_fy", lookup_expr="lte", label=_("Review due by fiscal year")
     )
     fast_track = django_filters.BooleanFilter(label=_("Fast-track"), widget=AnyYesNo)
     strategic_field = django_filters.ChoiceFilter(
-        choices=StrategicField.choices, method="filter_strategic_field", label=_("Strategic field")
+        choices=StrategicField.choices,
+        method="filter_strategic_field",
+        label=_("Strategic field"),
+        empty_label=_("Any"),
     )
     degree = django_filters.ChoiceFilter(
-        choices=Degree.choices, method="filter_degree", label=_("International correspondence")
+        choices=Degree.choices,
+        method="filter_degree",
+        label=_("International correspondence"),
+        empty_label=_("Any"),
     )
     drafting_body = django_filters.CharFilter(
         field_name="drafting_body__name", lookup_expr="icontains", label=_("Drafting body")
@@ -83,7 +97,11 @@ class StandardFilter(django_filters.FilterSet):
     def filter_ministry(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(ministries__code__in=value).distinct()
+        chosen = Q(ministries__code__in=[code for code in value if code != NO_MINISTRY])
+        if NO_MINISTRY in value:  # imported from a list without them, and not set since
+            links = Standard.ministries.through.objects.filter(standard=OuterRef("pk"))
+            chosen |= ~Q(Exists(links))
+        return queryset.filter(chosen).distinct()
 
     def filter_strategic_field(self, queryset, name, value):
         return queryset.filter(selectors.json_list_contains("strategic_fields", value))
@@ -100,21 +118,6 @@ class StandardFilter(django_filters.FilterSet):
     def filter_ics(self, queryset, name, value):
         # codes are stored as a JSON list of strings: match from the opening quote of any element
         return queryset.filter(ics_codes__icontains=f'"{value.strip()}')
-
-
-_FILTERSET = [StandardFilter]
-
-
-def use_filterset(filterset_class: type[StandardFilter]) -> None:
-    """Let another app add filters to the catalog's (a subclass of StandardFilter), from its ready()."""
-    if not issubclass(filterset_class, StandardFilter):
-        raise TypeError(f"{filterset_class.__name__} must extend StandardFilter")
-    _FILTERSET[0] = filterset_class
-
-
-def catalog_filterset() -> type[StandardFilter]:
-    """The catalog's filters as used by the list page, the API and exports."""
-    return _FILTERSET[0]
 
 
 ORDERING_FIELDS = (

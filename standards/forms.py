@@ -15,9 +15,6 @@ class ImportForm(forms.Form):
     skip_invalid = forms.BooleanField(
         label=_("Import the valid rows and skip the invalid ones"), required=False
     )
-    download_rejects = forms.BooleanField(
-        label=_("Download the rejected rows as CSV"), required=False
-    )
 
 
 DATE_PLACEHOLDER = "2026-04-01 / 令和8年4月1日"

@@ -1,7 +1,11 @@
 """Reading catalog files (CSV in UTF-8 or Shift_JIS, XLSX) into validated records.
 
-Nothing here writes to the database: `read_catalog` returns records and a list of every problem,
-each naming its line, column and value, and `standards.services.standards_import` writes.
+Nothing here writes to the database: `read_catalog` returns records, the amendments found, every
+problem (a row error, which stops the import of its row) and every warning (informational text that
+could not be read, which stops nothing), each naming its line, column and value;
+`standards.services.standards_import` writes.
+
+A blank cell says nothing: it leaves the stored value as it is. CLEAR_MARKER in a cell erases it.
 """
 
 import datetime as dt
@@ -13,10 +17,19 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from standards import bulk, exports
+from standards.bodies import split_bodies
 from standards.catalog_files import MAX_COLUMNS, CatalogFileError, check_size, table_rows
 from standards.dates import InvalidDate, action_date_problems, parse_date
+from standards.international import parse_international
 from standards.models import Status, StrategicField
-from standards.numbers import InvalidJisNumber, normalize_width, parse_jis_number, search_key
+from standards.numbers import (
+    InvalidJisNumber,
+    JisNumber,
+    normalize_width,
+    parse_jis_number,
+    search_key,
+)
 
 # Problems kept as objects to show; past these only a count (every bad row still keeps its
 # reasons for the rejects file).
@@ -24,15 +37,18 @@ KEPT_ERRORS = 1000
 # Cells kept of a bad row for the rejects file: a catalog row has at most MAX_COLUMNS; one that
 # has more is rejected for it, and 50,000 such rows of 256 cells would hold 100 MB of pointers.
 KEPT_CELLS = MAX_COLUMNS
-_LIST_SEPARATORS = re.compile(r"[;；、,，]")
+# Warnings kept to show and download; a file has at most IMPORT_MAX_ROWS rows, most with none.
+KEPT_WARNINGS = 50_000
+# Written in a cell to erase what is stored (a blank cell leaves it alone). Compared after NFKC
+# and case folding, so （削除） and (削除) are the same.
+CLEAR_MARKER = "（削除）"
+_CLEAR_MARKERS = frozenset({"(削除)", "(delete)", "(clear)"})
+_LIST_SEPARATORS = re.compile(r"[;；、,，\n]")
 _ICS = re.compile(r"^\d{2}(\.\d{3}(\.\d{2})?)?$")
 _ICS_AS_NUMBER = re.compile(r"^\d{2}\.\d{1,2}$")
 _EXCEL_SERIAL = re.compile(r"^[1-9]\d{4}(\.0+)?$")
-_INTERNATIONAL = re.compile(
-    r"^(?P<designation>[A-Z][A-Z/]*(?:\s+(?:GUIDE|TR|TS|PAS))?\s*\d[\w\-:./]*"
-    r"(?:\s*[/+]\s*AMD\.?\s*\d+(?::\d{4})?)*)"
-    r"(?:\s*[(（]?\s*(?P<degree>IDT|MOD|NEQ)\s*[)）]?)?$"
-)
+_YEAR = re.compile(r"^\d{4}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -59,8 +75,11 @@ COLUMNS = (
     Column("strategic_fields", "strategic_fields", "戦略分野"),
     Column("generated", "generated", "生成データ"),
     Column("source", "source", "出典"),
+    Column("edition", "edition", "年版"),
+    Column("international_text", "international_text", "対応国際規格（原文）"),
 )
-_HEADER_LOOKUP = {search_key(name): c for c in COLUMNS for name in (c.english, c.japanese)}
+_BY_FIELD = {c.field: c for c in COLUMNS}
+_DERIVED = None  # a column of the catalog's export that is computed, read and skipped
 _TRUE = {"1", "true", "yes", "y", "はい", "○", "〇", "◯", "有", "対象"}
 _FALSE = {"", "0", "false", "no", "n", "いいえ", "×", "-", "無", "なし"}
 _STATUS = {
@@ -74,6 +93,8 @@ _STATUS = {
 
 @dataclass(frozen=True)
 class RowError:
+    """A problem in a row, with where it is and what is wrong; as a warning, it stops nothing."""
+
     line: int
     column: str
     value: str
@@ -91,21 +112,43 @@ class RowError:
 @dataclass
 class StandardRecord:
     line: int
-    number: str
+    number: str  # canonical: "JIS B 8445", "TS A 0006"
     title_ja: str
     title_en: str = ""
     established_on: dt.date | None = None
     revised_on: dt.date | None = None
     confirmed_on: dt.date | None = None
     ministry_codes: list[str] = field(default_factory=list)
-    drafting_body: str = ""
+    drafting_bodies: list[str] = field(default_factory=list)  # normalised names, first first
     ics_codes: list[str] = field(default_factory=list)
     international: list[tuple[str, str]] = field(default_factory=list)
+    international_text: str = ""
     status: str = Status.ACTIVE
     fast_track: bool = False
     strategic_fields: list[str] = field(default_factory=list)
     is_generated: bool = False
     source_url: str = ""
+    edition_year: int | None = None
+    # Import columns whose cell was blank: an update leaves what they set as it is.
+    blank: set[str] = field(default_factory=set)
+
+    @property
+    def drafting_body(self) -> str:
+        """The first body, the one the standard is routed by."""
+        return self.drafting_bodies[0] if self.drafting_bodies else ""
+
+    @property
+    def kind(self) -> str:
+        return self.number.split(" ", 1)[0]
+
+
+@dataclass(frozen=True)
+class AmendmentRecord:
+    """A row naming an amendment ("JIS C 8201-2-1:2011/AMD 1:2018"): recorded on its standard."""
+
+    line: int
+    number: str  # its standard: "JIS C 8201-2-1"
+    designation: str  # "JIS C 8201-2-1:2011/追補1:2018"
 
 
 @dataclass
@@ -117,6 +160,10 @@ class CatalogReport:
     rejected: dict[int, list] = field(default_factory=dict)  # line → the cells of each bad row
     reasons: dict[int, str] = field(default_factory=dict)  # line → every problem of a bad row
     more_errors: int = 0
+    amendments: list[AmendmentRecord] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # the first KEPT_WARNINGS
+    headers: dict[str, str] = field(default_factory=dict)  # field → its column as written
+    more_warnings: int = 0
 
     @property
     def ok(self) -> bool:
@@ -125,6 +172,15 @@ class CatalogReport:
     @property
     def problem_count(self) -> int:
         return len(self.errors) + self.more_errors
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings) + self.more_warnings
+
+    def warn(self, warnings: list[RowError]) -> None:
+        room = max(KEPT_WARNINGS - len(self.warnings), 0)
+        self.warnings.extend(warnings[:room])
+        self.more_warnings += len(warnings[room:])
 
     def reject(self, line: int, cells: list, errors: list[RowError]) -> None:
         """Keep the bad row (to write back for fixing) with its reasons; keep its errors as
@@ -157,7 +213,8 @@ def read_catalog(
         rows = table_rows(data, filename, max_rows)
         if max_seconds is not None:
             rows = _within(rows, deadline=clock() + max_seconds, clock=clock)
-        return _validated(rows, ministries=ministries, today=today, progress=progress)
+        with bulk.paused_gc():
+            return _validated(rows, ministries=ministries, today=today, progress=progress)
     except MemoryError:
         raise CatalogFileError(
             _(
@@ -189,36 +246,78 @@ def _validated(rows, *, ministries, today, progress) -> CatalogReport:
     written = {c.field: str(header[i]).replace("\ufeff", "").strip() for i, c in columns.items()}
     parser = _RowParser(ministries=ministries, today=today, headers=written)
     report = CatalogReport(
-        [], [], list(written), [str(h or "").replace("\ufeff", "") for h in header]
+        [],
+        [],
+        list(written),
+        [str(h or "").replace("\ufeff", "") for h in header],
+        headers=written,
     )
-    seen: dict[str, int] = {}
+    editions = _Editions(report, written["number"])
     for line, cells in rows:
         if progress is not None:
             progress(1)
         if all(_blank(cell) for cell in cells):
             continue
         values = {c.field: cells[i] if i < len(cells) else "" for i, c in columns.items()}
-        record, row_errors = parser.parse(line, values)
+        parsed, record, row_errors = parser.parse(line, values)
         row_errors += _extra_cells(line, cells, len(header))
-        if record and record.number in seen:
-            row_errors.append(
-                RowError(
-                    line,
-                    written["number"],
-                    record.number,
-                    _("duplicate: the same standard is on line %(line)d")
-                    % {"line": seen[record.number]},
-                )
-            )
-        elif record:
-            seen[record.number] = line
+        if parsed is not None and parsed.amendment:
+            if not row_errors:
+                report.amendments.append(AmendmentRecord(line, parsed.canonical, parsed.full))
+        elif record is not None:
+            row_errors += editions.check(record, accepted=not row_errors)
         if row_errors:
             report.reject(line, cells, row_errors)
-        else:
-            report.records.append(record)
-    if not report.records and not report.errors:
+        report.warn(parser.warnings)
+    if not report.records and not report.amendments and not report.errors:
         raise CatalogFileError(_("The file has a header but no rows."))
     return report
+
+
+class _Editions:
+    """One record per number. Two rows of one number with different editions: the later edition
+    is kept and the earlier one reported; the same edition twice is an error."""
+
+    def __init__(self, report: CatalogReport, column: str):
+        self.report, self.column = report, column
+        self.seen: dict[str, tuple[int, int | None]] = {}  # number → (line, index in records)
+
+    def check(self, record: StandardRecord, *, accepted: bool) -> list[RowError]:
+        if record.number not in self.seen:
+            self.seen[record.number] = (record.line, self._add(record) if accepted else None)
+            return []
+        line, index = self.seen[record.number]
+        earlier = self.report.records[index] if index is not None else None
+        if not (earlier and record.edition_year and earlier.edition_year) or (
+            earlier.edition_year == record.edition_year
+        ):
+            message = _("duplicate: the same standard is on line %(line)d") % {"line": line}
+            return [RowError(record.line, self.column, record.number, message)]
+        if not accepted:
+            return []
+        newer, older = sorted((record, earlier), key=lambda r: r.edition_year, reverse=True)
+        self.report.records[index] = newer
+        self.seen[record.number] = (newer.line, index)
+        self.report.warn(
+            [
+                RowError(
+                    older.line,
+                    self.column,
+                    f"{older.number}:{older.edition_year}",
+                    _("edition %(older)d is not imported: line %(line)d has edition %(newer)d")
+                    % {
+                        "older": older.edition_year,
+                        "line": newer.line,
+                        "newer": newer.edition_year,
+                    },
+                )
+            ]
+        )
+        return []
+
+    def _add(self, record: StandardRecord) -> int:
+        self.report.records.append(record)
+        return len(self.report.records) - 1
 
 
 def _extra_cells(line: int, cells: list, width: int) -> list[RowError]:
@@ -246,13 +345,34 @@ def _blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+def _header_lookup() -> dict[str, Column | None]:
+    """Every header the import reads, normalised: the import's own names, in English and Japanese,
+    and the catalog export's in both languages (its computed columns map to None: skipped)."""
+    lookup: dict[str, Column | None] = {}
+    for language in ("en", "ja"):
+        with translation.override(language):
+            lookup |= {
+                search_key(str(label)): _DERIVED for label in exports.DERIVED_HEADERS.values()
+            }
+            lookup |= {
+                search_key(str(label)): _BY_FIELD[name]
+                for name, label in exports.CATALOG_HEADERS.items()
+            }
+    lookup |= {search_key(name): c for c in COLUMNS for name in (c.english, c.japanese)}
+    return lookup
+
+
 def _map_header(header: list) -> dict[int, Column]:
+    lookup = _header_lookup()
     columns, unknown = {}, []
     for index, name in enumerate(header):
         if _blank(name):
             continue
-        column = _HEADER_LOOKUP.get(search_key(str(name).replace("\ufeff", "")))
-        if column is None:
+        key = search_key(str(name).replace("\ufeff", ""))
+        column = lookup.get(key, False)
+        if column is _DERIVED:
+            continue
+        if column is False:
             unknown.append(str(name))
         elif column in columns.values():
             raise CatalogFileError(
@@ -291,75 +411,114 @@ def _excel_serial(value) -> dt.date | None:
 
 
 class _RowParser:
-    """Turns one row's cells into a StandardRecord, collecting an error per bad cell."""
+    """Turns one row's cells into a StandardRecord, collecting an error per bad cell and a warning
+    per piece of informational text it could not read."""
 
     def __init__(self, *, ministries: dict[str, str], today: dt.date, headers: dict[str, str]):
         self.ministries = ministries
         self.today = today
         self.headers = headers
         self.strategic = {}
+        self.statuses = dict(_STATUS)
         for language in ("en", "ja"):
             with translation.override(language):
                 for choice in StrategicField:
                     for spelling in (choice.value, str(choice.label)):
                         self.strategic[search_key(spelling)] = choice.value
+                for choice in Status:
+                    self.statuses[normalize_width(str(choice.label)).strip().lower()] = choice
+        # cells repeat (a few hundred bodies and ministry sets in 19,000 rows): read each once
+        self._bodies: dict[str, list[str]] = {}
+        self._ministry_cells: dict[str, tuple[list[str], list[str]]] = {}
 
-    def parse(self, line: int, values: dict) -> tuple[StandardRecord | None, list[RowError]]:
-        self.line, self.errors = line, []
+    def parse(
+        self, line: int, values: dict
+    ) -> tuple[JisNumber | None, StandardRecord | None, list[RowError]]:
+        self.line, self.errors, self.warnings = line, [], []
+        self.values, self.blank = values, set()
         number = self._number(values.get("number", ""))
-        record = StandardRecord(line=line, number=number or "", title_ja=self._title(values))
-        record.title_en = self._text(values, "title_en", 500)
+        record = StandardRecord(
+            line=line, number=number.canonical if number else "", title_ja=self._title()
+        )
+        record.title_en = self._text("title_en", 500)
         for name in ("established_on", "revised_on", "confirmed_on"):
-            setattr(record, name, self._date(values, name))
-        self._check_date_order(record, values)
-        record.ministry_codes = self._ministries(values.get("ministry", ""))
-        record.drafting_body = self._text(values, "drafting_body", 200)
-        record.ics_codes = self._ics(values.get("ics", ""))
-        record.international = self._international(values.get("international", ""))
-        record.status = self._status(values.get("status", ""))
-        record.fast_track = self._bool(values, "fast_track")
-        record.strategic_fields = self._strategic(values.get("strategic_fields", ""))
-        record.is_generated = self._bool(values, "generated")
-        record.source_url = self._text(values, "source", 500)
-        return (record if number else None), self.errors
+            setattr(record, name, self._date(name))
+        self._check_date_order(record)
+        record.edition_year = self._edition(number)
+        record.ministry_codes = self._ministries()
+        record.drafting_bodies = self._drafting_bodies()
+        record.ics_codes = self._ics()
+        record.international, text = self._international()
+        record.international_text = text
+        if "international_text" in values:
+            record.international_text = self._text("international_text", 2000)
+        record.status = self._status()
+        record.fast_track = self._bool("fast_track")
+        record.strategic_fields = self._strategic()
+        record.is_generated = self._bool("generated")
+        record.source_url = self._text("source", 500)
+        record.blank = self.blank
+        return number, (record if number else None), self.errors
 
     def _error(self, column: str, value, message: str) -> None:
-        self.errors.append(
-            RowError(
-                self.line,
-                self.headers.get(column, column),
-                "" if value is None else str(value),
-                str(message),
-            )
-        )
+        self.errors.append(self._problem(column, value, message))
 
-    def _number(self, value) -> str | None:
+    def _warning(self, column: str, value, message: str) -> None:
+        self.warnings.append(self._problem(column, value, message))
+
+    def _problem(self, column: str, value, message: str) -> RowError:
+        shown = "" if value is None else str(value)
+        return RowError(self.line, self.headers.get(column, column), shown, str(message))
+
+    def _cell(self, name: str):
+        """The cell's value; None when the cell is blank or the file has no such column (the stored
+        value stays), "" when it holds the clear marker (the stored value is erased)."""
+        value = self.values.get(name)
+        if value is None or value.__class__ is not str:
+            return value  # no such column, or a date cell of a workbook
+        if not value or value.isspace():
+            self.blank.add(name)
+            return None
+        if value[0] == "'":
+            value = exports.unsafe_cell(value)
+        if (")" in value or "）" in value) and (
+            normalize_width(value).strip().casefold() in _CLEAR_MARKERS
+        ):
+            return ""
+        return value
+
+    def _number(self, value) -> JisNumber | None:
         try:
-            return parse_jis_number(str(value)).canonical
+            return parse_jis_number(str(value))
         except InvalidJisNumber as exc:
             self._error("number", value, exc)
             return None
 
-    def _title(self, values: dict) -> str:
-        title = str(values.get("title_ja", "")).strip()
-        if not title:
+    def _title(self) -> str:
+        title = str(self.values.get("title_ja", "")).strip()
+        if not title or self._cell("title_ja") == "":
             self._error("title_ja", title, _("the Japanese title is required"))
         elif len(title) > 500:
             self._error("title_ja", title[:40] + "…", _("longer than 500 characters"))
         return title
 
-    def _text(self, values: dict, name: str, limit: int) -> str:
-        text = str(values.get(name, "") or "").strip()
+    def _text(self, name: str, limit: int) -> str:
+        text = str(self._cell(name) or "").strip()
         if len(text) > limit:
             self._error(
                 name, text[:40] + "…", _("longer than %(limit)d characters") % {"limit": limit}
             )
         return text
 
-    def _date(self, values: dict, name: str) -> dt.date | None:
-        value = values.get(name, "")
-        if _blank(value):
+    def _date(self, name: str) -> dt.date | None:
+        value = self._cell(name)
+        if not value:
             return None
+        if value.__class__ is str and _ISO_DATE.match(value):  # most cells: no more to check
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass  # "2023-02-30": parse_date says why
         try:
             day = _excel_serial(value) or parse_date(value)
         except InvalidDate as exc:
@@ -367,7 +526,7 @@ class _RowParser:
             return None
         return day
 
-    def _check_date_order(self, record: StandardRecord, values: dict) -> None:
+    def _check_date_order(self, record: StandardRecord) -> None:
         problems = action_date_problems(
             established_on=record.established_on,
             revised_on=record.revised_on,
@@ -375,29 +534,72 @@ class _RowParser:
             today=self.today,
         )
         for name, message in problems.items():
-            self._error(name, values.get(name), message)
+            self._error(name, self.values.get(name), message)
+
+    def _edition(self, number: JisNumber | None) -> int | None:
+        """The edition year: from the number ("JIS B 8445:2016") or an edition column (2016)."""
+        value = self._cell("edition")
+        year = number.year if number else None
+        if not value:
+            return year
+        text = normalize_width(str(value)).strip().removesuffix("年版").removesuffix("年")
+        if not _YEAR.match(text) or not 1949 <= int(text) <= self.today.year:
+            self._error("edition", value, _("not an edition year such as 2016"))
+            return year
+        if year and year != int(text):
+            self._error(
+                "edition",
+                value,
+                _("the number says edition %(number)d, this column %(column)s")
+                % {"number": year, "column": text},
+            )
+        return int(text)
 
     def _split(self, value) -> list[str]:
         text = normalize_width(str(value or ""))
         return [item.strip() for item in _LIST_SEPARATORS.split(text) if item.strip()]
 
-    def _ministries(self, value) -> list[str]:
-        codes = []
-        for name in self._split(value):
-            code = self.ministries.get(search_key(name))
-            if code is None:
-                self._error(
-                    "ministry",
-                    name,
-                    _("unknown ministry; use e.g. 経済産業大臣, 国土交通大臣 or METI"),
-                )
-            elif code not in codes:
-                codes.append(code)
-        return codes
+    def _ministries(self) -> list[str]:
+        value = self._cell("ministry")
+        if not value:
+            return []
+        key = str(value)
+        if key not in self._ministry_cells:
+            codes, unknown = [], []
+            for name in self._split(value):
+                code = self.ministries.get(search_key(name))
+                if code is None:
+                    unknown.append(name)
+                elif code not in codes:
+                    codes.append(code)
+            self._ministry_cells[key] = (codes, unknown)
+        codes, unknown = self._ministry_cells[key]
+        for name in unknown:
+            self._error(
+                "ministry", name, _("unknown ministry; use e.g. 経済産業大臣, 国土交通大臣 or METI")
+            )
+        return list(codes)
 
-    def _ics(self, value) -> list[str]:
+    def _drafting_bodies(self) -> list[str]:
+        value = self._cell("drafting_body")
+        if not value:
+            return []
+        key = str(value)
+        if key not in self._bodies:
+            self._bodies[key] = split_bodies(key)
+        names = self._bodies[key]
+        for name in names:
+            if len(name) > 200:
+                self._error(
+                    "drafting_body",
+                    name[:40] + "…",
+                    _("longer than %(limit)d characters") % {"limit": 200},
+                )
+        return list(names)
+
+    def _ics(self) -> list[str]:
         codes = []
-        for code in self._split(value):
+        for code in self._split(self._cell("ics")):
             if _ICS_AS_NUMBER.match(code):  # Excel stores 13.110 as the number 13.11
                 code = code.split(".")[0] + "." + code.split(".")[1].ljust(3, "0")
             if not _ICS.match(code):
@@ -406,46 +608,45 @@ class _RowParser:
                 codes.append(code)
         return codes
 
-    def _international(self, value) -> list[tuple[str, str]]:
-        items, seen = [], set()
-        text = normalize_width(str(value or ""))
-        for item in (part.strip() for part in re.split(r"[;；、]", text)):
-            if not item:
-                continue
-            match = _INTERNATIONAL.match(re.sub(r"\s+", " ", item.upper()))
-            if not match:
-                self._error(
-                    "international",
-                    item,
-                    _("expected e.g. 'ISO 13482:2014 (IDT)'; degrees are IDT, MOD, NEQ"),
-                )
-                continue
-            designation = match["designation"].replace(" :", ":")
-            if designation not in seen:
-                seen.add(designation)
-                items.append((designation, match["degree"] or ""))
-        return items
+    def _international(self) -> tuple[list[tuple[str, str]], str]:
+        """The correspondences and the text as written. Informational: what cannot be read is a
+        warning, never an error."""
+        value = self._cell("international")
+        if not value:
+            return [], ""
+        text = str(value).strip()
+        if len(text) > 2000:
+            self._warning("international", text[:40] + "…", _("longer than 2000 characters"))
+            text = text[:2000]
+        parsed = parse_international(text)
+        for fragment, message in parsed.problems:
+            self._warning("international", fragment, message)
+        return parsed.references, text
 
-    def _status(self, value) -> str:
-        text = normalize_width(str(value or "")).strip().lower()
-        if not text:
+    def _status(self) -> str:
+        value = self._cell("status")
+        if value == "":
+            self._error("status", CLEAR_MARKER, _("a standard always has a status"))
+        if not value:
             return Status.ACTIVE
-        if text not in _STATUS:
+        text = normalize_width(str(value)).strip().lower()
+        if text not in self.statuses:
             self._error("status", value, _("expected active / withdrawn (有効 / 廃止)"))
             return Status.ACTIVE
-        return _STATUS[text]
+        return self.statuses[text]
 
-    def _bool(self, values: dict, name: str) -> bool:
-        text = normalize_width(str(values.get(name, "") or "")).strip().lower()
+    def _bool(self, name: str) -> bool:
+        value = self._cell(name)
+        text = normalize_width(str(value or "")).strip().lower()
         if text in _TRUE:
             return True
         if text not in _FALSE:
-            self._error(name, values.get(name), _("expected yes or no"))
+            self._error(name, value, _("expected yes or no"))
         return False
 
-    def _strategic(self, value) -> list[str]:
+    def _strategic(self) -> list[str]:
         codes = []
-        for name in self._split(value):
+        for name in self._split(self._cell("strategic_fields")):
             code = self.strategic.get(search_key(name))
             if code is None:
                 known = ", ".join(StrategicField.values)

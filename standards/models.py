@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -31,6 +32,15 @@ class Division(models.TextChoices):
     X = "X", _("Information processing")
     Y = "Y", _("Services")
     Z = "Z", _("Miscellaneous")
+
+
+class Kind(models.TextChoices):
+    """What a catalog number names: a standard, or a technical specification or report, which
+    the Industrial Standardization Act does not put to the five-year review."""
+
+    JIS = "JIS", _("Standard (JIS)")
+    TS = "TS", _("Technical specification (TS)")
+    TR = "TR", _("Technical report (TR)")
 
 
 class Status(models.TextChoices):
@@ -64,6 +74,11 @@ class StrategicField(models.TextChoices):
     CRITICAL_MINERALS = "critical_minerals", _("Critical minerals")
 
 
+def english_or_japanese(japanese: str, english: str) -> str:
+    """The English text when the active language is English and there is one, else the Japanese."""
+    return (english if (translation.get_language() or "").startswith("en") else "") or japanese
+
+
 class Ministry(models.Model):
     """A competent minister (主務大臣) under the Industrial Standardization Act."""
 
@@ -91,6 +106,11 @@ class Ministry(models.Model):
     def __str__(self):
         return self.name_ja
 
+    @property
+    def name(self) -> str:
+        """The name in the active language: the English one on English pages, where there is one."""
+        return english_or_japanese(self.name_ja, self.name_en)
+
     def spellings(self) -> list[str]:
         extra = [alias.strip() for alias in self.aliases.split(";") if alias.strip()]
         return [self.code, self.name_ja, self.name_en, *extra]
@@ -115,12 +135,28 @@ class StandardQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Status.ACTIVE)
 
+    def plannable(self):
+        """What the five-year review plans: active standards, not TS or TR documents."""
+        return self.active().filter(kind=Kind.JIS)
+
     def for_listing(self):
         return self.select_related("drafting_body").prefetch_related("ministries")
 
 
 class Standard(models.Model):
     number = models.CharField(_("number"), max_length=40, help_text="JIS B 8445")
+    kind = models.CharField(
+        _("kind"), max_length=3, choices=Kind.choices, default=Kind.JIS, editable=False
+    )
+    edition_year = models.PositiveSmallIntegerField(
+        _("edition"), null=True, blank=True, help_text=_("The year of the current edition: 2016.")
+    )
+    amendments = models.JSONField(
+        _("amendments"),
+        default=list,
+        blank=True,
+        help_text=_("Amendments of the edition, as designated: JIS C 8201-2-1:2011/追補1:2018."),
+    )
     division = models.CharField(_("division"), max_length=1, choices=Division.choices)
     title_ja = models.CharField(_("title (Japanese)"), max_length=500)
     title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
@@ -140,10 +176,24 @@ class Standard(models.Model):
         null=True,
         blank=True,
         related_name="standards",
+        help_text=_("The first of the drafting bodies: the one surveys are routed by."),
+    )
+    drafting_bodies = models.ManyToManyField(
+        DraftingBody,
+        verbose_name=_("drafting bodies"),
+        related_name="drafted_standards",
+        blank=True,
     )
     ics_codes = models.JSONField(_("ICS codes"), default=list, blank=True)
     fast_track = models.BooleanField(_("fast-track"), default=False)
     strategic_fields = models.JSONField(_("strategic fields"), default=list, blank=True)
+    international_text = models.TextField(
+        _("international standards as written"),
+        blank=True,
+        help_text=_(
+            "The catalog file's text, kept as it was; the correspondences are read from it."
+        ),
+    )
     review_due_on = models.DateField(_("review due"), null=True, blank=True, editable=False)
     review_due_fy = models.PositiveSmallIntegerField(
         _("review due fiscal year"), null=True, blank=True, editable=False
@@ -159,7 +209,7 @@ class Standard(models.Model):
 
     objects = StandardQuerySet.as_manager()
     history = HistoricalRecords(
-        m2m_fields=[ministries], excluded_fields=["search_text", "updated_at"]
+        m2m_fields=[ministries, drafting_bodies], excluded_fields=["search_text", "updated_at"]
     )
 
     class Meta:
@@ -186,9 +236,16 @@ class Standard(models.Model):
 
     def clean(self):
         try:
-            self.number = parse_jis_number(self.number).canonical
+            number = parse_jis_number(self.number)
         except InvalidJisNumber as exc:
             raise ValidationError({"number": str(exc)}) from None
+        if number.amendment:
+            raise ValidationError(
+                {"number": _("An amendment is recorded on its standard, not as a standard.")}
+            )
+        self.number = number.canonical
+        if number.year and not self.edition_year:
+            self.edition_year = number.year
 
     def refresh_derived_fields(self) -> None:
         """Recompute what is derived from this row's own fields."""
@@ -206,19 +263,16 @@ class Standard(models.Model):
     def derived_values(
         *, number, title_ja, title_en, established_on, revised_on, confirmed_on
     ) -> dict:
-        """Division, review due date and fiscal year, search text: shared with bulk imports."""
+        """Kind, division, review due date and fiscal year, search text: shared with bulk imports."""
         due = dates.review_due_on(established_on, revised_on, confirmed_on)
+        kind, division, _rest = number.split(" ", 2)
         return {
-            "division": number.split()[1],
+            "kind": kind,
+            "division": division,
             "review_due_on": due,
             "review_due_fy": dates.fiscal_year(due) if due else None,
             "search_text": search_key(f"{number} {title_ja} {title_en}"),
         }
-
-    @property
-    def last_action_on(self):
-        known = [d for d in (self.established_on, self.revised_on, self.confirmed_on) if d]
-        return max(known) if known else None
 
     @property
     def review_due_fy_label(self) -> str:

@@ -1,4 +1,8 @@
-"""JIS numbers: the one place that parses, validates and formats them (no ORM)."""
+"""JIS numbers: the one place that parses, validates and formats them (no ORM).
+
+Besides standards (JIS), the catalog holds technical specifications (TS) and technical reports
+(TR), numbered the same way ("TS A 0006:2004", "TR Z 0001"), and amendments (追補) of an edition
+("JIS C 8201-2-1:2011/AMD 1:2018"), which belong to their standard."""
 
 import re
 import unicodedata
@@ -7,24 +11,30 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 DIVISIONS = "ABCDEFGHKLMPQRSTWXYZ"
+KINDS = ("JIS", "TS", "TR")
 
 # Dashes seen in real spreadsheets, all meaning the hyphen of a part number.
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ー－"), "-")
 
 _PATTERN = re.compile(
     r"""
-    ^(?:JIS)?\s*
+    ^(?:JIS\s*/?)?\s*
+    (?:(?P<kind>TS|TR)\s*)?
     (?P<division>[A-Z])\s*
     (?P<base>\d{4,5})
     (?P<parts>(?:\s*-\s*\d{1,3})*)
     (?:\s*:\s*(?P<year>\d{4}))?
-    (?:\s*/\s*(?:追補|AMD\.?|AMENDMENT)\s*(?P<amendment>\d{1,2}))?
+    (?:\s*/\s*(?:追補|AMD\.?|AMENDMENT)\s*(?P<amendment>\d{1,2})
+       (?:\s*:\s*(?P<amendment_year>\d{4}))?)?
     $""",
     re.VERBOSE,
 )
 
 
-_CANONICAL = re.compile(r"^JIS ([ABCDEFGHKLMPQRSTWXYZ]) (\d{4,5}(?:-\d{1,3})*)$")
+# The forms catalogs write most, read without normalising: "JIS B 8445", "TS A 0006:2004".
+_CANONICAL = re.compile(
+    r"^(JIS|TS|TR) ([ABCDEFGHKLMPQRSTWXYZ]) (\d{4,5}(?:-\d{1,3})*)(?::(\d{4}))?$"
+)
 
 
 class InvalidJisNumber(ValueError):
@@ -35,22 +45,26 @@ class InvalidJisNumber(ValueError):
 class JisNumber:
     division: str
     number: str  # "8445", "0208", "61000-4-2": leading zeros kept
-    year: int | None = None
+    year: int | None = None  # the edition
     amendment: int | None = None
+    amendment_year: int | None = None
+    kind: str = "JIS"  # or "TS", "TR"
 
     @property
     def canonical(self) -> str:
-        """The number that identifies the standard across editions: "JIS B 8445"."""
-        return f"JIS {self.division} {self.number}"
+        """The number that identifies the document across editions: "JIS B 8445", "TR Z 0001"."""
+        return f"{self.kind} {self.division} {self.number}"
 
     @property
     def full(self) -> str:
-        """The edition as written: "JIS A 5308:2011/追補1"."""
+        """The edition as written: "JIS A 5308:2011/追補1", "JIS C 8201-2-1:2011/追補1:2018"."""
         text = self.canonical
         if self.year:
             text += f":{self.year}"
         if self.amendment:
             text += f"/追補{self.amendment}"
+            if self.amendment_year:
+                text += f":{self.amendment_year}"
         return text
 
     def __str__(self) -> str:
@@ -64,10 +78,10 @@ def normalize_width(text: str) -> str:
 
 def parse_jis_number(text: str) -> JisNumber:
     """Parse any common spelling of a JIS number, or raise InvalidJisNumber quoting the input."""
-    if isinstance(text, str) and (
-        match := _CANONICAL.match(text)
-    ):  # already "JIS B 8445": no normalising
-        return JisNumber(match[1], match[2])
+    if isinstance(text, str) and (match := _CANONICAL.match(text)):
+        year = int(match[4]) if match[4] else None
+        if year is None or 1949 <= year <= 2100:  # else the full path says why not
+            return JisNumber(match[2], match[3], year, kind=match[1])
     if not isinstance(text, str) or not text.strip():
         raise InvalidJisNumber(_("「%(text)s」 is not a JIS number: it is empty.") % {"text": text})
     cleaned = normalize_width(text).translate(_DASHES).strip().upper()
@@ -102,7 +116,14 @@ def parse_jis_number(text: str) -> JisNumber:
         raise InvalidJisNumber(
             _("「%(text)s」 has amendment 0; amendments are numbered from 1.") % {"text": text}
         )
-    return JisNumber(division, match["base"] + parts, year, amendment)
+    amendment_year = int(match["amendment_year"]) if match["amendment_year"] else None
+    if amendment_year is not None and not (year or 1949) <= amendment_year <= 2100:
+        raise InvalidJisNumber(
+            _("「%(text)s」 has an amendment of %(amended)d, before its edition of %(year)s.")
+            % {"text": text, "amended": amendment_year, "year": year or 1949}
+        )
+    kind = match["kind"] or "JIS"
+    return JisNumber(division, match["base"] + parts, year, amendment, amendment_year, kind)
 
 
 def search_key(text: str) -> str:

@@ -9,19 +9,25 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from standards.importing import CatalogReport, read_catalog
-from standards.models import InternationalCorrespondence, Ministry, Standard
+from standards.models import (
+    InternationalCorrespondence,
+    Ministry,
+    Standard,
+    english_or_japanese,
+)
 from standards.numbers import InvalidJisNumber, normalize_width, parse_jis_number, search_key
 
-_MINISTRY_CHOICES_KEY = "standards:ministry-choices:v1"
+_MINISTRY_CHOICES_KEY = "standards:ministry-choices:v2"
 
 
 def ministry_choices() -> list[tuple[str, str]]:
-    """(code, Japanese name) of every ministry, cached: the table changes a few times a decade."""
-    choices = cache.get(_MINISTRY_CHOICES_KEY)
-    if choices is None:
-        choices = [(m.code, m.name_ja) for m in Ministry.objects.all()]
-        cache.set(_MINISTRY_CHOICES_KEY, choices, timeout=3600)
-    return choices
+    """(code, name in the active language) of every ministry. The names are cached in both
+    languages: the table changes a few times a decade."""
+    names = cache.get(_MINISTRY_CHOICES_KEY)
+    if names is None:
+        names = list(Ministry.objects.values_list("code", "name_ja", "name_en"))
+        cache.set(_MINISTRY_CHOICES_KEY, names, timeout=3600)
+    return [(code, english_or_japanese(ja, en)) for code, ja, en in names]
 
 
 def ministry_choices_clear() -> None:

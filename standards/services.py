@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standards import bulk, history
-from standards.importing import StandardRecord
+from standards.bodies import body_key
+from standards.import_changes import Change, ImportPlan, Pending, body_names, import_plan
+from standards.importing import AmendmentRecord, RowError, StandardRecord
 from standards.models import DraftingBody, InternationalCorrespondence, Standard
 from standards.signals import catalog_changed
 
-# Fields an import sets on the standard row itself; relations are handled separately.
+# Fields an import may change on the standard row itself; relations are handled separately.
 IMPORTED_FIELDS = (
     "title_ja",
     "title_en",
@@ -27,10 +29,12 @@ IMPORTED_FIELDS = (
     "strategic_fields",
     "is_generated",
     "source_url",
+    "edition_year",
+    "international_text",
+    "amendments",
 )
-DERIVED_FIELDS = ("division", "review_due_on", "review_due_fy", "search_text")
-# Large enough to amortise round trips, small enough to stay under SQLite's variable limit.
-BATCH_SIZE = 1000
+DERIVED_FIELDS = ("kind", "division", "review_due_on", "review_due_fy", "search_text")
+BATCH_SIZE = bulk.BATCH_SIZE  # chosen, and explained, once for every bulk write
 
 
 # The PostgreSQL advisory lock every catalog import takes: any number, the same in every process.
@@ -47,6 +51,12 @@ class ImportResult:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)  # every field changed, standard by standard
+    warnings: list[RowError] = field(default_factory=list)  # found against the stored catalog
+    older: list[str] = field(default_factory=list)  # older editions than stored: not applied
+    not_planned: int = 0  # TS and TR documents stored, which the five-year plan leaves out
+    amendments: int = 0  # amendments newly recorded on their standards
+    dry_run: bool = False
 
     def summary(self) -> dict[str, int]:
         return {
@@ -55,22 +65,13 @@ class ImportResult:
             "unchanged": self.unchanged,
         }
 
-
-# Import columns → the Standard fields they set. A column absent from a file leaves its field alone.
-COLUMN_FIELDS = {
-    "title_ja": "title_ja",
-    "title_en": "title_en",
-    "established_on": "established_on",
-    "revised_on": "revised_on",
-    "confirmed_on": "confirmed_on",
-    "drafting_body": "drafting_body_id",
-    "ics": "ics_codes",
-    "status": "status",
-    "fast_track": "fast_track",
-    "strategic_fields": "strategic_fields",
-    "generated": "is_generated",
-    "source": "source_url",
-}
+    def details(self) -> dict[str, int]:
+        """The counts beyond created / updated / unchanged, for the summary line."""
+        return {
+            "older": len(self.older),
+            "not_planned": self.not_planned,
+            "amendments": self.amendments,
+        }
 
 
 @transaction.atomic
@@ -78,65 +79,84 @@ def standards_import(
     *,
     records: list[StandardRecord],
     columns: Collection[str] | None = None,
+    amendments: Collection[AmendmentRecord] = (),
     by=None,
     reason: str = "import",
     lock_wait: float | None = None,
+    dry_run: bool = False,
+    number_column: str = "number",
 ) -> ImportResult:
-    """Create or update (by number) one standard per record, with history for every change.
+    """Create or update (by number) one standard per record, with history for every change, and
+    record each amendment on its standard. With `dry_run`, say what would change and write nothing.
 
-    `columns` names the columns the file had (all, if not given): an update changes only those.
-    Imports run one at a time: this one waits up to `lock_wait` seconds (by default
+    `columns` names the columns the file had (all, if not given): an update changes only those, and
+    of those only the cells that are not blank. `number_column` names the number's column in
+    warnings. Imports run one at a time: this one waits up to `lock_wait` seconds (by default
     IMPORT_LOCK_WAIT_SECONDS) for another to finish, then raises ImportInProgress."""
-    _lock_catalog_imports(settings.IMPORT_LOCK_WAIT_SECONDS if lock_wait is None else lock_wait)
-    now = timezone.now()
-    present = (
-        set(COLUMN_FIELDS) | {"ministry", "international"} if columns is None else set(columns)
+    if not dry_run:
+        _lock_catalog_imports(settings.IMPORT_LOCK_WAIT_SECONDS if lock_wait is None else lock_wait)
+    names = {name for record in records for name in record.drafting_bodies}
+    body_ids = _drafting_body_ids(names, create=not dry_run)
+    with bulk.paused_gc():
+        plan = import_plan(
+            records=records,
+            columns=columns,
+            amendments=amendments,
+            body_ids=body_ids,
+            body_names=body_names(body_ids),
+            number_column=number_column,
+        )
+    result = ImportResult(
+        created=plan.created,
+        updated=plan.updated,
+        unchanged=plan.unchanged,
+        changes=plan.changes,
+        warnings=plan.warnings,
+        older=plan.older,
+        not_planned=plan.not_planned,
+        amendments=plan.amendments,
+        dry_run=dry_run,
     )
-    fields = {COLUMN_FIELDS[c] for c in present if c in COLUMN_FIELDS}
-    body_ids = _drafting_body_ids({r.drafting_body for r in records if r.drafting_body})
-    existing = {s.number: s for s in Standard.objects.all()}
-    links, correspondences = _current_links(), _current_correspondences()
-    with_links = "ministry" in present
+    if not dry_run and plan.pending:
+        with bulk.paused_gc():
+            _write(plan, by=by, reason=reason, now=timezone.now())
+        changed = [p.number for p in plan.pending]
+        transaction.on_commit(lambda: catalog_changed.send(sender=Standard, numbers=changed))
+    return result
 
-    result, new_rows, new_records, updated, changed_links = ImportResult(), [], [], [], []
-    for record in records:
-        values = _row_values(record, body_ids)
-        standard = existing.get(record.number)
-        if standard is None:
-            new_rows.append(_creation_row(record.number, values, now))
-            new_records.append(record)
-            result.created.append(record.number)
-            continue
-        links_changed = with_links and links.get(standard.pk, set()) != set(record.ministry_codes)
-        if _apply(standard, {k: v for k, v in values.items() if k in fields}) or links_changed:
-            updated.append(standard)
-            if links_changed:
-                changed_links.append((standard.pk, record))
-            result.updated.append(record.number)
-        elif "international" in present and correspondences.get(standard.pk, {}) != dict(
-            record.international
-        ):
-            result.updated.append(record.number)
-        else:
-            result.unchanged += 1
 
-    created_ids = bulk.insert(Standard, new_rows)
+def _write(plan: ImportPlan, *, by, reason: str, now) -> None:
+    created = [p for p in plan.pending if p.row is not None]
+    for pending in created:
+        pending.row["updated_at"] = now
+    for pending, pk in zip(created, bulk.insert(Standard, [p.row for p in created]), strict=True):
+        pending.pk = pk
+    changed = {p.pk: p.values for p in plan.pending if p.row is None and p.values}
+    updated = list(Standard.objects.filter(pk__in=changed)) if changed else []
     for standard in updated:
+        for name, value in changed[standard.pk].items():
+            setattr(standard, name, value)
+        standard.refresh_derived_fields()
         standard.updated_at = now
     Standard.objects.bulk_update(
         updated, [*IMPORTED_FIELDS, *DERIVED_FIELDS, "updated_at"], batch_size=BATCH_SIZE
     )
-    _sync_ministries([*zip(created_ids, new_records, strict=True), *changed_links], links)
-    _record_history(created_ids, [s.pk for s in updated], by=by, reason=reason, now=now)
-    ids = dict(zip(result.created, created_ids, strict=True))
-    if "international" in present:
-        ids.update({number: s.pk for number, s in existing.items()})
-    _sync_correspondences(
-        [r for r in records if r.number in ids], ids, correspondences, by=by, reason=reason, now=now
+    for through, target, attribute in (
+        (Standard.ministries.through, "ministry_id", "ministries"),
+        (Standard.drafting_bodies.through, "draftingbody_id", "bodies"),
+    ):
+        _sync_links(through, target, [(p, getattr(p, attribute)) for p in plan.pending])
+    relinked = [
+        p.pk
+        for p in plan.pending
+        if p.row is None and not p.values and (p.ministries is not None or p.bodies is not None)
+    ]
+    _record_history(
+        [p.pk for p in created], [s.pk for s in updated] + relinked, by=by, reason=reason, now=now
     )
-    changed = [*result.created, *result.updated]
-    transaction.on_commit(lambda: catalog_changed.send(sender=Standard, numbers=changed))
-    return result
+    _sync_correspondences(
+        [p for p in plan.pending if p.correspondences is not None], by=by, reason=reason, now=now
+    )
 
 
 def _lock_catalog_imports(wait: float) -> None:
@@ -171,95 +191,56 @@ def _record_history(created_ids: list[int], updated_ids: list[int], *, by, reaso
         history.record_rows(
             Standard, ids, history_type=kind, date=now, user_id=user_id, reason=reason
         )
-    history.record_m2m(Standard, "ministries", [*created_ids, *updated_ids], date=now)
+    for name in ("ministries", "drafting_bodies"):
+        history.record_m2m(Standard, name, [*created_ids, *updated_ids], date=now)
 
 
-def _drafting_body_ids(names: set[str]) -> dict[str, int]:
-    known = dict(DraftingBody.objects.filter(name__in=names).values_list("name", "id"))
-    missing = [DraftingBody(name=name) for name in sorted(names - known.keys())]
-    for body in DraftingBody.objects.bulk_create(missing, batch_size=BATCH_SIZE):
-        known[body.name] = body.id
-    return known
+def _drafting_body_ids(names: set[str], *, create: bool) -> dict[str, int]:
+    """Each name's body: the stored one spelt any way (bodies.body_key), else a new one. Without
+    `create`, a new body gets a negative stand-in id, for a dry run to show."""
+    stored = {body_key(name): pk for pk, name in DraftingBody.objects.values_list("id", "name")}
+    ids, missing = {}, {}
+    for name in sorted(names):
+        key = body_key(name)
+        if key in stored:
+            ids[name] = stored[key]
+        else:
+            missing.setdefault(key, []).append(name)
+    if create:
+        new = [DraftingBody(name=spellings[0]) for spellings in missing.values()]
+        made = DraftingBody.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        for body, spellings in zip(made, missing.values(), strict=True):
+            ids.update(dict.fromkeys(spellings, body.pk))
+    else:
+        for stand_in, spellings in enumerate(missing.values(), start=1):
+            ids.update(dict.fromkeys(spellings, -stand_in))
+    return ids
 
 
-def _row_values(record: StandardRecord, body_ids: dict[str, int]) -> dict:
-    return {
-        "title_ja": record.title_ja,
-        "title_en": record.title_en,
-        "status": record.status,
-        "established_on": record.established_on,
-        "revised_on": record.revised_on,
-        "confirmed_on": record.confirmed_on,
-        "drafting_body_id": body_ids.get(record.drafting_body),
-        "ics_codes": record.ics_codes,
-        "fast_track": record.fast_track,
-        "strategic_fields": record.strategic_fields,
-        "is_generated": record.is_generated,
-        "source_url": record.source_url,
-    }
-
-
-def _creation_row(number: str, values: dict, now) -> dict:
-    derived = Standard.derived_values(
-        number=number,
-        title_ja=values["title_ja"],
-        title_en=values["title_en"],
-        established_on=values["established_on"],
-        revised_on=values["revised_on"],
-        confirmed_on=values["confirmed_on"],
-    )
-    return {"number": number, **values, **derived, "updated_at": now}
-
-
-def _apply(standard: Standard, values: dict) -> bool:
-    changed = False
-    for name, value in values.items():
-        if getattr(standard, name) != value:
-            setattr(standard, name, value)
-            changed = True
-    if changed:
-        standard.refresh_derived_fields()
-    return changed
-
-
-def _current_links() -> dict[int, set[str]]:
-    links: dict[int, set[str]] = {}
-    for standard_id, ministry_id in Standard.ministries.through.objects.values_list(
-        "standard_id", "ministry_id"
-    ):
-        links.setdefault(standard_id, set()).add(ministry_id)
-    return links
-
-
-def _current_correspondences() -> dict[int, dict[str, str]]:
-    current: dict[int, dict[str, str]] = {}
-    rows = InternationalCorrespondence.objects.values_list("standard_id", "designation", "degree")
-    for standard_id, designation, degree in rows:
-        current.setdefault(standard_id, {})[designation] = degree
-    return current
-
-
-def _sync_ministries(pairs: list[tuple[int, StandardRecord]], links: dict[int, set[str]]) -> None:
-    """Replace the ministry links of standards whose set changed."""
-    through = Standard.ministries.through
-    stale = {pk for pk, record in pairs if links.get(pk, set()) - set(record.ministry_codes)}
+def _sync_links(through, target: str, wanted: list[tuple[Pending, list | None]]) -> None:
+    """Replace the links (ministries or drafting bodies) of standards whose set changed; None:
+    leave them. New standards have none to replace."""
+    wanted = [(p, items) for p, items in wanted if items is not None]
+    stale = [p.pk for p, _items in wanted if p.row is None]
     if stale:
         through.objects.filter(standard_id__in=stale).delete()
-    new_links = []
-    for pk, record in pairs:
-        kept = set() if pk in stale else links.get(pk, set())
-        new_links += [
-            {"standard_id": pk, "ministry_id": code}
-            for code in sorted(set(record.ministry_codes) - kept)
-        ]
-    bulk.insert(through, new_links)
+    rows = [
+        {"standard_id": p.pk, target: item} for p, items in wanted for item in dict.fromkeys(items)
+    ]
+    bulk.insert(through, rows, ids=False)
 
 
-def _sync_correspondences(records, ids: dict[str, int], current, *, by, reason, now) -> None:
+def _sync_correspondences(wanted: list[Pending], *, by, reason, now) -> None:
+    current: dict[int, dict[str, str]] = {}
+    stale = [p.pk for p in wanted if p.row is None]
+    rows = InternationalCorrespondence.objects.filter(standard_id__in=stale).values_list(
+        "standard_id", "designation", "degree"
+    )
+    for standard_id, designation, degree in rows if stale else ():
+        current.setdefault(standard_id, {})[designation] = degree
     removed, added = [], []
-    for record in records:
-        pk = ids[record.number]
-        have, want = current.get(pk, {}), dict(record.international)
+    for pending in wanted:
+        pk, want, have = pending.pk, pending.correspondences, current.get(pending.pk, {})
         removed += [(pk, d) for d, g in have.items() if want.get(d) != g]
         added += [
             {"standard_id": pk, "designation": d, "degree": g}
@@ -319,7 +300,8 @@ def standard_history_record(*, standard: Standard, by, reason: str, created: boo
         user_id=getattr(by, "pk", None),
         reason=reason,
     )
-    history.record_m2m(Standard, "ministries", [standard.pk], date=now)
+    for name in ("ministries", "drafting_bodies"):
+        history.record_m2m(Standard, name, [standard.pk], date=now)
 
 
 def _replace_correspondences(standard: Standard, items: list[dict], *, by, reason: str) -> None:

@@ -4,23 +4,28 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import is_coordinator
-from standards import exports, panels, selectors, services
+from standards import import_files, panels, selectors, services
 from standards.catalog_files import CatalogFileError, check_size
-from standards.filters import ORDERING_FIELDS, catalog_filterset
+from standards.filters import ORDERING_FIELDS, StandardFilter
 from standards.forms import ImportForm
-from standards.importing import rejected_rows
+from standards.importing import CLEAR_MARKER
 from standards.models import Standard
 
 PAGE_SIZES = (25, 50, 100, 200)
+# Rows of each list (changes, warnings) on the import page; the downloads hold them all.
+SHOWN = 200
 
 
-def standard_list(request):
-    filterset = catalog_filterset()(
+def standard_list(request, filterset_class: type[StandardFilter] = StandardFilter):
+    """The catalog, filtered. Another app may compose its filters in (a subclass of StandardFilter)
+    where the project mounts this page (standards.urls.catalog_urls)."""
+    filterset = filterset_class(
         request.GET or None, queryset=Standard.objects.for_listing(), request=request
     )
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
@@ -76,11 +81,13 @@ def standard_detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def standard_import(request):
-    """Validate an upload; import it if it is clean (or if invalid rows may be skipped)."""
+    """Validate an upload; import it (or, as a dry run, list what it would change) if it is clean
+    or if invalid rows may be skipped. The page shows the first of each list; the rest download."""
     if not is_coordinator(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     report = result = None
+    files = {}
     if request.method == "POST" and form.is_valid():
         upload, options = form.cleaned_data["file"], form.cleaned_data
         try:
@@ -89,29 +96,58 @@ def standard_import(request):
         except CatalogFileError as exc:
             form.add_error("file", str(exc))
         else:
-            if (report.ok or options["skip_invalid"]) and not options["dry_run"]:
-                result = _import(request, form, report, name=upload.name)
-            # not when the import was refused: the page must say so, not a download
-            if report.errors and options["download_rejects"] and not form.errors:
-                header, rows = rejected_rows(report)
-                return exports.small_csv_response("rejects.csv", header, rows)
-    return render(
-        request, "standards/import.html", {"form": form, "report": report, "result": result}
-    )
+            if report.ok or options["skip_invalid"]:
+                result = _import(
+                    request, form, report, name=upload.name, dry_run=options["dry_run"]
+                )
+            files = import_files.import_files_keep(user=request.user, report=report, result=result)
+    warnings = import_files.all_warnings(report, result) if report else []
+    context = {
+        "form": form,
+        "report": report,
+        "result": result,
+        "files": files,
+        "warnings": warnings[:SHOWN],
+        "warning_count": len(warnings) + (report.more_warnings if report else 0),
+        "shown": SHOWN,
+        "clear_marker": CLEAR_MARKER,
+    }
+    return render(request, "standards/import.html", context)
 
 
-def _import(request, form, report, *, name: str):
-    """Write a checked file; when another import is running, say so on the form instead."""
+def _import(request, form, report, *, name: str, dry_run: bool):
+    """Write a checked file (or say what it would change); when another import is running, say
+    so on the form instead."""
     try:
         result = services.standards_import(
-            records=report.records, columns=report.columns, by=request.user, reason=f"import {name}"
+            records=report.records,
+            columns=report.columns,
+            amendments=report.amendments,
+            by=request.user,
+            reason=f"import {name}",
+            dry_run=dry_run,
+            number_column=report.headers.get("number", "number"),
         )
     except services.ImportInProgress as exc:
         form.add_error(None, str(exc))
         return None
-    messages.success(
-        request,
-        _("Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
-        % result.summary(),
-    )
+    if not dry_run:
+        messages.success(
+            request,
+            _("Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
+            % result.summary(),
+        )
     return result
+
+
+@require_http_methods(["GET"])
+def standard_import_file(request, token: str, name: str):
+    """changes.csv, rejects.csv or warnings.csv of an import this coordinator made."""
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    text = import_files.import_file(user=request.user, token=token, name=name)
+    if text is None:
+        raise Http404(_("This list has expired; check the file again to get it."))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response

@@ -28,8 +28,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.api_tokens import api_token_create
-from reviews import services
+from reviews.follow_ups import services as follow_up_services
 from reviews.models import Assignment, Batch, FollowUp, PlanEntry
+from reviews.plan import services as plan_services
+from reviews.priority import services as priority_services
+from reviews.survey import services as survey_services
 from standards.models import Standard
 from tests.reviews.data import COMPLETE, FORM
 from tests.standards.factories import StandardFactory
@@ -62,10 +65,10 @@ def _catalog() -> None:
 
 def _survey(*, coordinator, reviewer, other_reviewer) -> None:
     """A planned programme, a published form, one batch each, and assignments in every state."""
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=12)
-    services.programme_plan(programme=programme, today=TODAY)
-    services.questionnaire_publish(definition=FORM)
-    [mine] = services.batches_create(
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=12)
+    plan_services.programme_plan(programme=programme, today=TODAY)
+    survey_services.questionnaire_publish(definition=FORM)
+    [mine] = survey_services.batches_create(
         programme=programme,
         fiscal_year=2026,
         due_on=dt.date(2026, 12, 25),
@@ -75,7 +78,7 @@ def _survey(*, coordinator, reviewer, other_reviewer) -> None:
         ministry="METI",
         today=TODAY,
     )
-    services.batches_create(
+    survey_services.batches_create(
         programme=programme,
         fiscal_year=2026,
         due_on=dt.date(2026, 9, 30),
@@ -86,19 +89,19 @@ def _survey(*, coordinator, reviewer, other_reviewer) -> None:
     )
     draft, submitted, accepted, returned, *_rest = mine.assignments.order_by("pk")
     for assignment in (draft, submitted, accepted, returned):
-        services.response_save_draft(
+        survey_services.response_save_draft(
             assignment=assignment,
             answers=COMPLETE if assignment != draft else {"recommended_action": "revise"},
             based_on=0,
             by=reviewer,
         )
     for assignment in (submitted, accepted, returned):
-        services.assignment_submit(assignment=assignment, by=reviewer)
-    services.assignment_accept(assignment=accepted, by=coordinator)
-    services.assignment_return(assignment=returned, by=coordinator, comment="根拠を追記")
-    services.priorities_recompute(today=TODAY)
+        survey_services.assignment_submit(assignment=assignment, by=reviewer)
+    survey_services.assignment_accept(assignment=accepted, by=coordinator)
+    survey_services.assignment_return(assignment=returned, by=coordinator, comment="根拠を追記")
+    priority_services.priorities_recompute(today=TODAY)
     priority = accepted.standard
-    services.follow_up_create(
+    follow_up_services.follow_up_create(
         standard=priority,
         action="調達仕様書の引用を改める",
         ministry=priority.ministries.first(),

@@ -585,6 +585,33 @@ def test_dockerfile_collects_static_with_build_only_settings():
             assert "DJANGO_SECRET_KEY" not in arguments, f"{keyword} bakes a secret key in"
 
 
+def test_dockerfile_collectstatic_step_runs_on_its_build_time_values(tmp_path):
+    """The RUN's own variables load the production settings (nothing else is set in a build), and
+    loading them leaves no folder behind for the image."""
+    [collect] = [run for run in dockerfile("RUN") if "collectstatic --noinput" in run]
+    argv = shlex.split(collect)
+    assert argv[0] == "env"
+    assignments = [word for word in argv[1:] if _ENV_LINE.match(word)]
+    command = argv[1 + len(assignments) : argv.index("&&")]
+    assert command == ["python", "manage.py", "collectstatic", "--noinput"]
+    var_dir = tmp_path / "var"
+    result = subprocess.run(
+        [sys.executable, *command[1:], "--dry-run", "-v0"],
+        cwd=ROOT,
+        env={
+            **dict(word.split("=", 1) for word in assignments),
+            "PATH": os.environ.get("PATH", ""),
+            "JISREVIEW_VAR_DIR": str(var_dir),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not var_dir.exists()
+
+
 @pytest.mark.parametrize(
     "pattern", [".git", ".venv", "var", "staticfiles", ".env", "**/__pycache__", ".pytest_cache"]
 )

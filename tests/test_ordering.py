@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import openpyxl
 import pytest
 
-from reviews import services
+from reviews.priority import services as priority_services
 from standards.selectors import today
 from tests.standards.factories import StandardFactory
 
@@ -40,7 +40,7 @@ HOSTILE = [
 def catalog():
     for number in NUMBERS:
         StandardFactory(number=number, fast_track=True)  # fast-track: a priority standard
-    services.priorities_recompute(today=today())
+    priority_services.priorities_recompute(today=today())
 
 
 def _page_numbers(response) -> list[str]:

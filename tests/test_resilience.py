@@ -19,9 +19,11 @@ from django.db import connection
 from django.test import Client
 
 from jisreview.celery import app
-from reviews import reminders, services
 from reviews.models import Assignment, Reminder, Transition
-from reviews.tasks import redeliver_reminders, send_reminder
+from reviews.plan import services as plan_services
+from reviews.reminders import services as reminders
+from reviews.survey import services as survey_services
+from reviews.tasks import enqueue_sends, redeliver_reminders, send_reminder
 from scripts.local_services import PrivateRedis, free_port, wait_for
 from standards.models import Ministry
 from tests.reviews.data import COMPLETE, DUE, FORM, SEVEN_BEFORE
@@ -64,10 +66,10 @@ def open_assignments(*, coordinator, reviewer, count: int) -> list[Assignment]:
     Ministry.objects.filter(code="METI").update(contact_email="meti-contact@example.jp")
     for i in range(count):
         StandardFactory(number=f"JIS Z {8100 + i}", established_on=dt.date(2021, 6, 1))
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=10)
-    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
-    services.questionnaire_publish(definition=FORM)
-    services.batches_create(
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=10)
+    plan_services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    survey_services.questionnaire_publish(definition=FORM)
+    survey_services.batches_create(
         programme=programme,
         fiscal_year=2026,
         due_on=DUE,
@@ -177,7 +179,7 @@ def test_reminders_wait_in_their_rows_while_redis_is_down_and_go_out_once_after(
 
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
-        rows = reminders.reminders_sweep(today=SEVEN_BEFORE)
+        rows = reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=enqueue_sends)
     enqueue_seconds = time.monotonic() - started
 
     assert rows and enqueue_seconds <= HEALTHZ_BOUND_SECONDS  # the doorbell failed fast

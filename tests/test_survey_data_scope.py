@@ -22,8 +22,11 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from accounts.roles import Role
-from reviews import permissions as scope
-from reviews import services
+from reviews.common import scope
+from reviews.follow_ups import services as follow_up_services
+from reviews.plan import services as plan_services
+from reviews.priority import services as priority_services
+from reviews.survey import services as survey_services
 from standards import panels
 from standards import selectors as catalog_selectors
 from standards.models import Ministry, Standard
@@ -86,12 +89,12 @@ def world(
             number="JIS A 5308", established_on=dt.date(2021, 6, 1), ministries=["MLIT"]
         ),
     }
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=10)
-    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
-    services.questionnaire_publish(definition=FORM)
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=10)
+    plan_services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    survey_services.questionnaire_publish(definition=FORM)
     assignments = {}
     for key, who, ministry in (("meti", reviewer, "METI"), ("mlit", other_reviewer, "MLIT")):
-        [batch] = services.batches_create(
+        [batch] = survey_services.batches_create(
             programme=programme,
             fiscal_year=2026,
             due_on=dt.date(2026, 12, 25),
@@ -102,14 +105,16 @@ def world(
         )
         [assignment] = batch.assignments.all()
         answers = {**COMPLETE, "procurers_detail": SECRET[key], "market_use": MARKET_USE[key]}
-        services.response_save_draft(assignment=assignment, answers=answers, based_on=0, by=who)
-        services.assignment_submit(assignment=assignment, by=who)
-        services.assignment_accept(assignment=assignment, by=coordinator)
+        survey_services.response_save_draft(
+            assignment=assignment, answers=answers, based_on=0, by=who
+        )
+        survey_services.assignment_submit(assignment=assignment, by=who)
+        survey_services.assignment_accept(assignment=assignment, by=coordinator)
         assignments[key] = assignment
-    services.priorities_recompute(today=dt.date(2026, 11, 28))
+    priority_services.priorities_recompute(today=dt.date(2026, 11, 28))
     follow_ups = {}
     for key, code in (("meti", "METI"), ("mlit", "MLIT")):
-        follow_ups[key] = services.follow_up_create(
+        follow_ups[key] = follow_up_services.follow_up_create(
             standard=standards[key],
             action=FOLLOW_UP[key],
             ministry=Ministry.objects.get(code=code),

@@ -2,7 +2,7 @@
 
 from django import template
 
-from reviews.follow_up_views import panel_context
+from reviews.follow_ups.selectors import follow_up_panel as panel_data
 
 register = template.Library()
 
@@ -11,4 +11,4 @@ register = template.Library()
 def follow_up_panel(context, standard):
     request = context.get("request")
     user = request.user if request is not None else context.get("user")
-    return panel_context(user, standard) if user is not None else None
+    return panel_data(user, standard) if user is not None else None

@@ -11,7 +11,10 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from reviews import services
+from reviews.plan import services as plan_services
+from reviews.priority import services as priority_services
+from reviews.survey import services as survey_services
+from tests.e2e.test_survey_flow import due_date
 from tests.reviews.data import COMPLETE, FORM
 from tests.standards.factories import StandardFactory
 
@@ -45,23 +48,23 @@ def survey(coordinator, reviewer, ministry_viewer):
             ministries=["METI", "MLIT", "MHLW"] if i % 3 == 0 else ["METI"],
             fast_track=i == 0,
         )
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=20)
-    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
-    services.questionnaire_publish(definition=FORM)
-    (batch,) = services.batches_create(
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=20)
+    plan_services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    survey_services.questionnaire_publish(definition=FORM)
+    (batch,) = survey_services.batches_create(
         programme=programme,
         fiscal_year=2026,
-        due_on=dt.date(2026, 12, 25),
+        due_on=due_date(),
         max_size=20,
         by=coordinator,
         reviewer=reviewer,
         ministry="METI",
     )
     first = batch.assignments.order_by("standard__number").first()
-    services.response_save_draft(assignment=first, answers=COMPLETE, based_on=0, by=reviewer)
-    services.assignment_submit(assignment=first, by=reviewer)
-    services.assignment_accept(assignment=first, by=coordinator)
-    services.priorities_recompute(today=dt.date(2026, 11, 28))
+    survey_services.response_save_draft(assignment=first, answers=COMPLETE, based_on=0, by=reviewer)
+    survey_services.assignment_submit(assignment=first, by=reviewer)
+    survey_services.assignment_accept(assignment=first, by=coordinator)
+    priority_services.priorities_recompute(today=dt.date(2026, 11, 28))
     return {"batch": batch, "assignment": first, "standard": first.standard}
 
 
@@ -146,7 +149,9 @@ def test_main_pages_fit_the_screen(live_server, browser, request, survey, role, 
             where = f"{role} {language} {width} px {url}"
             response = page.goto(f"{live_server.url}{url}")
             assert response.ok, f"{where}: {response.status}"
-            page.screenshot(path=str(SCREENSHOTS / f"{role}-{language}-{width}-{name}.png"))
+            page.screenshot(
+                path=str(SCREENSHOTS / f"{role}-{language}-{width}-{name}.png"), full_page=True
+            )
             _assert_fits(page, where)
             if width >= 1280:
                 assert _labels_on_more_than_one_line(page) == [], where

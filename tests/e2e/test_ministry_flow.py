@@ -9,8 +9,10 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from reviews import services
-from tests.e2e.test_survey_flow import log_in
+from reviews.plan import services as plan_services
+from reviews.priority import services as priority_services
+from reviews.survey import services as survey_services
+from tests.e2e.test_survey_flow import due_date, log_in
 from tests.reviews.data import COMPLETE, FORM
 from tests.standards.factories import StandardFactory
 
@@ -26,24 +28,26 @@ def surveyed(coordinator, reviewer, other_reviewer):
             established_on=dt.date(2021, 6, 1),
             ministries=["METI"] if i < 3 else ["MLIT"],
         )
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=10)
-    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
-    services.questionnaire_publish(definition=FORM)
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=10)
+    plan_services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    survey_services.questionnaire_publish(definition=FORM)
     for ministry, person in (("METI", reviewer), ("MLIT", other_reviewer)):
-        (batch,) = services.batches_create(
+        (batch,) = survey_services.batches_create(
             programme=programme,
             fiscal_year=2026,
-            due_on=dt.date(2026, 12, 25),
+            due_on=due_date(),
             max_size=10,
             by=coordinator,
             reviewer=person,
             ministry=ministry,
         )
         first = batch.assignments.order_by("standard__number").first()
-        services.response_save_draft(assignment=first, answers=COMPLETE, based_on=0, by=person)
-        services.assignment_submit(assignment=first, by=person)
-        services.assignment_accept(assignment=first, by=coordinator)
-    services.priorities_recompute(today=dt.date(2026, 11, 28))
+        survey_services.response_save_draft(
+            assignment=first, answers=COMPLETE, based_on=0, by=person
+        )
+        survey_services.assignment_submit(assignment=first, by=person)
+        survey_services.assignment_accept(assignment=first, by=coordinator)
+    priority_services.priorities_recompute(today=dt.date(2026, 11, 28))
 
 
 def test_ministry_viewer_filters_saves_and_exports(live_server, pages, surveyed, ministry_viewer):

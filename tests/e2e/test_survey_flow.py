@@ -5,9 +5,11 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from reviews import services
+from reviews.plan import services as plan_services
+from reviews.survey import services as survey_services
 from tests.reviews.data import FORM
 from tests.standards.factories import StandardFactory
 
@@ -22,10 +24,15 @@ def survey(coordinator, reviewer):
             title_ja=f"生活支援ロボット試験{i}",
             established_on=dt.date(2021, 6, 1),
         )
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=5)
-    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
-    services.questionnaire_publish(definition=FORM)
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=5)
+    plan_services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    survey_services.questionnaire_publish(definition=FORM)
     return programme
+
+
+def due_date() -> dt.date:
+    """A due date the batch form accepts whatever day the tests run (never one in the past)."""
+    return timezone.localdate() + dt.timedelta(days=30)
 
 
 def log_in(page, base: str, username: str, password: str) -> None:
@@ -61,7 +68,7 @@ def test_reviewer_and_coordinator_round_trip(live_server, pages, survey, coordin
     boss.goto(f"{base}/reviews/batches/")
     boss.select_option("#id_fiscal_year", "2026")
     boss.fill("#id_max_size", "10")
-    boss.fill("#id_due_on", "2026-12-25")
+    boss.fill("#id_due_on", due_date().isoformat())
     boss.select_option("#id_reviewer", label="rev")
     boss.click("form.inline-form button.primary")
     expect(boss.locator("table.data tbody tr")).to_have_count(1)
@@ -102,10 +109,10 @@ def test_reviewer_and_coordinator_round_trip(live_server, pages, survey, coordin
 def test_reviewer_in_english_keeps_typed_answers_on_error(
     live_server, pages, survey, coordinator, reviewer
 ):
-    services.batches_create(
+    survey_services.batches_create(
         programme=survey,
         fiscal_year=2026,
-        due_on=dt.date(2026, 12, 25),
+        due_on=due_date(),
         max_size=10,
         by=coordinator,
         reviewer=reviewer,

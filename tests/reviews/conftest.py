@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from reviews import services
+from reviews.plan import services as plan_services
+from reviews.survey import services as survey_services
 from standards.models import Ministry
 from tests.reviews.data import DUE, FORM
 from tests.standards.factories import StandardFactory
@@ -16,10 +17,10 @@ def batches(coordinator, reviewer, other_reviewer):
             established_on=dt.date(2021, 6, 1),
             ministries=["METI"] if i < 4 else ["MLIT"],
         )
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=10)
-    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
-    services.questionnaire_publish(definition=FORM)
-    mine = services.batches_create(
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=10)
+    plan_services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    survey_services.questionnaire_publish(definition=FORM)
+    mine = survey_services.batches_create(
         programme=programme,
         fiscal_year=2026,
         due_on=dt.date(2026, 12, 25),
@@ -29,7 +30,7 @@ def batches(coordinator, reviewer, other_reviewer):
         reviewer=reviewer,
         ministry="METI",
     )
-    theirs = services.batches_create(
+    theirs = survey_services.batches_create(
         programme=programme,
         fiscal_year=2026,
         due_on=dt.date(2026, 12, 25),
@@ -54,10 +55,10 @@ def open_work(coordinator, reviewer, other_reviewer):
     Ministry.objects.filter(code="METI").update(contact_email="meti-contact@example.jp")
     for i in range(6):
         StandardFactory(number=f"JIS F {1000 + i}", established_on=dt.date(2021, 6, 1))
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=10)
-    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
-    services.questionnaire_publish(definition=FORM)
-    _first, second = services.batches_create(
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=10)
+    plan_services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    survey_services.questionnaire_publish(definition=FORM)
+    _first, second = survey_services.batches_create(
         programme=programme,
         fiscal_year=2026,
         due_on=DUE,
@@ -66,7 +67,7 @@ def open_work(coordinator, reviewer, other_reviewer):
         by=coordinator,
         reviewer=reviewer,
     )
-    services.batch_reassign(batch=second, reviewer=other_reviewer, by=coordinator)
+    survey_services.batch_reassign(batch=second, reviewer=other_reviewer, by=coordinator)
     return programme
 
 
@@ -78,15 +79,15 @@ def programme():
             established_on=dt.date(2021, 6, 1),
             ministries=["METI"] if i % 2 else ["MLIT"],
         )
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=20)
-    services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
-    services.questionnaire_publish(definition=FORM)
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=20)
+    plan_services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+    survey_services.questionnaire_publish(definition=FORM)
     return programme
 
 
 @pytest.fixture
 def assignment(programme, coordinator, reviewer):
-    [batch] = services.batches_create(
+    [batch] = survey_services.batches_create(
         programme=programme,
         fiscal_year=2026,
         due_on=dt.date(2026, 12, 25),

@@ -8,8 +8,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts.roles import Role
-from reviews import dashboard, reports, services
 from reviews.models import Assignment
+from reviews.plan import services as plan_services
+from reviews.reporting import charts
+from reviews.reporting import selectors as reports
+from reviews.survey import services as survey_services
 from tests.reviews.data import COMPLETE
 from tests.standards.factories import StandardFactory
 
@@ -49,7 +52,7 @@ def progress_row(**counts) -> dict:
 
 def test_a_progress_bar_lays_states_over_the_plan_and_marks_the_overdue():
     row = progress_row(planned=8, accepted=1, submitted=1, in_progress=1, assigned=3, overdue=2)
-    [bar] = dashboard.progress_bars([row], "fiscal_year")
+    [bar] = charts.progress_bars([row], "fiscal_year")
     assert [(s["state"], s["x"], s["width"]) for s in bar["segments"]] == [
         ("accepted", 0, 12.5),
         ("submitted", 12.5, 12.5),
@@ -63,9 +66,9 @@ def test_a_progress_bar_lays_states_over_the_plan_and_marks_the_overdue():
 
 
 def test_a_progress_bar_with_more_assignments_than_planned_is_scaled_to_them():
-    [bar] = dashboard.progress_bars([progress_row(planned=2, accepted=4)], "fiscal_year")
+    [bar] = charts.progress_bars([progress_row(planned=2, accepted=4)], "fiscal_year")
     assert bar["track"] == 50 and bar["segments"][0]["width"] == 100
-    [empty] = dashboard.progress_bars([progress_row()], "fiscal_year")
+    [empty] = charts.progress_bars([progress_row()], "fiscal_year")
     assert empty["segments"] == [] and empty["accepted_percent"] is None
 
 
@@ -87,7 +90,7 @@ def burndown_report(**overrides) -> dict:
 
 
 def test_burndown_chart_places_the_three_lines_today_and_the_axes():
-    chart = dashboard.burndown_chart(burndown_report())
+    chart = charts.burndown_chart(burndown_report())
     # plot: x 48…624 over ten days, y 16…212 over 0…10
     assert chart["ideal"] == "48.0,16.0 336.0,114.0 624.0,212.0"
     assert chart["remaining"] == "48.0,16.0 336.0,55.2"  # stops at today
@@ -101,7 +104,7 @@ def test_burndown_chart_places_the_three_lines_today_and_the_axes():
 
 def test_a_mid_month_start_gives_way_to_the_month_tick_beside_it():
     report = burndown_report(start=dt.date(2026, 3, 30), end=dt.date(2026, 9, 30))
-    ticks = dashboard.burndown_chart(report)["x_ticks"]
+    ticks = charts.burndown_chart(report)["x_ticks"]
     assert [t["date"].month for t in ticks] == [4, 5, 6, 7, 8, 9]
     assert ticks[0]["x"] == round(48 + 576 * 2 / 184, 1)
 
@@ -110,7 +113,7 @@ def test_burndown_chart_without_today_inside_or_any_actual_figures():
     report = burndown_report(today=dt.date(2026, 3, 20))
     for point in report["points"]:
         point["remaining"] = point["submitted"] = None
-    chart = dashboard.burndown_chart(report)
+    chart = charts.burndown_chart(report)
     assert chart["today_x"] is None and chart["remaining"] == "" and chart["last"] is None
     assert chart["last_marks"] is None
 
@@ -126,11 +129,11 @@ def test_burndown_chart_without_today_inside_or_any_actual_figures():
     ],
 )
 def test_nice_ticks(highest, ticks):
-    assert dashboard.nice_ticks(highest) == ticks
+    assert charts.nice_ticks(highest) == ticks
 
 
 def test_month_starts_begin_with_a_mid_month_start():
-    days = dashboard.month_starts(dt.date(2026, 12, 15), dt.date(2027, 3, 1))
+    days = charts.month_starts(dt.date(2026, 12, 15), dt.date(2027, 3, 1))
     assert days == [
         dt.date(2026, 12, 15),
         dt.date(2027, 1, 1),
@@ -150,13 +153,13 @@ def test_option_bars_give_each_option_its_share_of_those_who_answered():
             {"value": "withdraw", "label": "Withdraw", "count": 0},
         ],
     }
-    chart = dashboard.option_bars(question, bar_length=300)
+    chart = charts.option_bars(question, bar_length=300)
     rows = chart["rows"]
     assert [(r["percent"], r["bar_width"]) for r in rows] == [(75.0, 225.0), (25.0, 75.0), (0.0, 0)]
     assert rows[0]["bar_x"] == 8 * 8 + 10  # "Withdraw", the widest label, and a gap
     assert rows[0]["value_x"] == 74 + 225 + 10
     assert (rows[1]["y"], chart["height"]) == (22, 66)
-    unanswered = dashboard.option_bars({**question, "answered": 0})
+    unanswered = charts.option_bars({**question, "answered": 0})
     assert [r["percent"] for r in unanswered["rows"]] == [None, None, None]
 
 
@@ -178,21 +181,23 @@ def survey(request, time_machine, coordinator, reviewer, other_reviewer):
     mlit = list(mlit_batch.assignments.order_by("standard__number"))
     at(time_machine, dt.date(2026, 5, 12))
     for assignment in meti[:2]:
-        services.response_save_draft(
+        survey_services.response_save_draft(
             assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer
         )
-        services.assignment_submit(assignment=assignment, by=reviewer)
+        survey_services.assignment_submit(assignment=assignment, by=reviewer)
     at(time_machine, dt.date(2026, 6, 3))
-    services.assignment_accept(assignment=meti[0], by=coordinator)
-    services.assignment_return(assignment=meti[1], by=coordinator, comment="理由を補足してください")
+    survey_services.assignment_accept(assignment=meti[0], by=coordinator)
+    survey_services.assignment_return(
+        assignment=meti[1], by=coordinator, comment="理由を補足してください"
+    )
     at(time_machine, dt.date(2026, 7, 1), hour=7)  # still 30 June in UTC: counts in July
-    services.response_save_draft(
+    survey_services.response_save_draft(
         assignment=mlit[0], answers=MLIT_ANSWERS, based_on=0, by=other_reviewer
     )
-    services.assignment_submit(assignment=mlit[0], by=other_reviewer)
-    services.assignment_accept(assignment=mlit[0], by=coordinator)
+    survey_services.assignment_submit(assignment=mlit[0], by=other_reviewer)
+    survey_services.assignment_accept(assignment=mlit[0], by=coordinator)
     at(time_machine, dt.date(2026, 7, 1))
-    services.response_save_draft(
+    survey_services.response_save_draft(
         assignment=meti[2], answers={"market_use": "rarely"}, based_on=0, by=reviewer
     )
     at(time_machine, TODAY)
@@ -470,8 +475,8 @@ def test_the_page_queries_do_not_grow_with_the_survey(
     with django_assert_max_num_queries(PAGE_QUERIES):
         assert client.get("/reviews/dashboard/").status_code == 200
     more = [StandardFactory(number=f"JIS C {7000 + i}", ministries=["METI"]) for i in range(6)]
-    services.programme_plan(programme=survey, today=dt.date(2026, 3, 1))
-    services.batches_create(
+    plan_services.programme_plan(programme=survey, today=dt.date(2026, 3, 1))
+    survey_services.batches_create(
         programme=survey,
         fiscal_year=2027,
         due_on=dt.date(2027, 9, 1),

@@ -12,9 +12,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.roles import role_names
-from reviews import permissions as scope
-from reviews import services
-from reviews.follow_up_forms import FollowUpForm
+from reviews.follow_ups import selectors as follow_up_selectors
+from reviews.follow_ups import services as follow_up_services
+from reviews.follow_ups.forms import FollowUpForm
 from reviews.models import FollowUp, StandardPriority
 from standards import selectors as standard_selectors
 from standards.models import Ministry
@@ -69,7 +69,7 @@ def four(coordinator, meti_std, mlit_std):
     """A METI standard and an MLIT standard, each with a follow-up owned by METI and one by MLIT."""
 
     def add(standard, code, action, due_on=None):
-        return services.follow_up_create(
+        return follow_up_services.follow_up_create(
             standard=standard,
             action=action,
             ministry=_ministry(code),
@@ -93,7 +93,7 @@ def four(coordinator, meti_std, mlit_std):
 def test_only_priority_standards_take_follow_ups(coordinator, priority):
     standard = _standard("JIS Z 8301", "METI", priority=priority)
     with pytest.raises(ValidationError) as caught:
-        services.follow_up_create(
+        follow_up_services.follow_up_create(
             standard=standard,
             action="引用を検討",
             ministry=_ministry("METI"),
@@ -121,7 +121,7 @@ def test_who_may_add_a_follow_up(request, user, standard, owner, allowed):
     user, standard = request.getfixturevalue(user), request.getfixturevalue(standard)
 
     def create():
-        return services.follow_up_create(
+        return follow_up_services.follow_up_create(
             standard=standard,
             action="調達仕様での引用",
             ministry=_ministry(owner),
@@ -146,7 +146,7 @@ def test_who_may_add_a_follow_up(request, user, standard, owner, allowed):
 
 def test_due_date_may_be_today_but_not_in_the_past(coordinator, meti_std):
     def create(due_on):
-        return services.follow_up_create(
+        return follow_up_services.follow_up_create(
             standard=meti_std,
             action="引用",
             ministry=_ministry("METI"),
@@ -163,7 +163,7 @@ def test_due_date_may_be_today_but_not_in_the_past(coordinator, meti_std):
 
 def test_blank_action_is_refused_with_the_field(coordinator, meti_std):
     with pytest.raises(ValidationError) as caught:
-        services.follow_up_create(
+        follow_up_services.follow_up_create(
             standard=meti_std,
             action="   ",
             ministry=_ministry("METI"),
@@ -175,7 +175,7 @@ def test_blank_action_is_refused_with_the_field(coordinator, meti_std):
 
 
 def test_who_may_change_a_follow_up(four, ministry_viewer, reviewer, coordinator):
-    own = services.follow_up_update(
+    own = follow_up_services.follow_up_update(
         follow_up=four["meti/meti"], by=ministry_viewer, status=FollowUp.Status.IN_PROGRESS
     )
     assert FollowUp.objects.get(pk=own.pk).status == FollowUp.Status.IN_PROGRESS
@@ -185,10 +185,10 @@ def test_who_may_change_a_follow_up(four, ministry_viewer, reviewer, coordinator
         (four["meti/meti"], {"ministry": _ministry("MLIT")}),  # giving it away to MLIT
     ]:
         with pytest.raises(PermissionDenied):
-            services.follow_up_update(follow_up=follow_up, by=ministry_viewer, **changes)
+            follow_up_services.follow_up_update(follow_up=follow_up, by=ministry_viewer, **changes)
     with pytest.raises(PermissionDenied):
-        services.follow_up_update(follow_up=four["meti/meti"], by=reviewer, status="done")
-    moved = services.follow_up_update(
+        follow_up_services.follow_up_update(follow_up=four["meti/meti"], by=reviewer, status="done")
+    moved = follow_up_services.follow_up_update(
         follow_up=four["mlit/meti"], by=coordinator, ministry=_ministry("MLIT")
     )
     assert moved.ministry_id == "MLIT"
@@ -197,17 +197,23 @@ def test_who_may_change_a_follow_up(four, ministry_viewer, reviewer, coordinator
 
 def test_a_changed_due_date_may_not_be_in_the_past(four, coordinator):
     with pytest.raises(ValidationError) as caught:
-        services.follow_up_update(
+        follow_up_services.follow_up_update(
             follow_up=four["meti/meti"], by=coordinator, due_on=dt.date(2026, 1, 5)
         )
     assert "2026-01-05" in caught.value.message_dict["due_on"][0]
     with pytest.raises(TypeError):
-        services.follow_up_update(follow_up=four["meti/meti"], by=coordinator, standard=None)
+        follow_up_services.follow_up_update(
+            follow_up=four["meti/meti"], by=coordinator, standard=None
+        )
 
 
 def test_visible_follow_ups(four, coordinator, ministry_viewer, reviewer, outsider):
     def visible(user):
-        return {key for key, f in four.items() if scope.visible_follow_ups(user).filter(pk=f.pk)}
+        return {
+            key
+            for key, f in four.items()
+            if follow_up_selectors.visible_follow_ups(user).filter(pk=f.pk)
+        }
 
     assert visible(coordinator) == set(four)
     assert visible(ministry_viewer) == {"meti/meti", "meti/mlit", "mlit/meti"}
@@ -217,7 +223,7 @@ def test_visible_follow_ups(four, coordinator, ministry_viewer, reviewer, outsid
 
 def test_history_records_a_status_change(four, ministry_viewer, coordinator):
     follow_up = four["meti/meti"]
-    services.follow_up_update(follow_up=follow_up, by=ministry_viewer, status="done")
+    follow_up_services.follow_up_update(follow_up=follow_up, by=ministry_viewer, status="done")
     records = list(follow_up.history.order_by("-history_date", "-history_id"))
     assert [(r.history_type, r.status, r.history_user) for r in records] == [
         ("~", "done", ministry_viewer),
@@ -404,7 +410,7 @@ def test_status_change_from_the_page(client, four, ministry_viewer):
 
 @pytest.fixture
 def with_formula(four, coordinator, meti_std):
-    return services.follow_up_create(
+    return follow_up_services.follow_up_create(
         standard=meti_std,
         action="=cmd|' /C calc'!A0",
         ministry=_ministry("METI"),

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from reviews import services
 from reviews.models import PlanEntry, PlanReason
+from reviews.plan import services as plan_services
 from standards.dates import fiscal_year_label
 from standards.models import Standard
 from tests.standards.factories import StandardFactory
@@ -31,8 +31,8 @@ def catalog(n=40):
 
 
 def plan(today=BEFORE_START, capacity=10, **kwargs):
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=capacity)
-    return programme, services.programme_plan(programme=programme, today=today, **kwargs)
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=capacity)
+    return programme, plan_services.programme_plan(programme=programme, today=today, **kwargs)
 
 
 def test_every_active_standard_planned_once_within_capacity():
@@ -88,7 +88,7 @@ def test_manual_move_is_pinned_and_kept_in_history(coordinator):
     catalog()
     _programme, _ = plan()
     entry = PlanEntry.objects.filter(fiscal_year=2028, standard__fast_track=False).first()
-    services.plan_entry_move(
+    plan_services.plan_entry_move(
         entry=entry,
         fiscal_year_to=2030,
         note="drafting body asked",
@@ -123,7 +123,7 @@ def test_manual_move_refusals(coordinator, today, year, note, fast, message):
         fiscal_year=2026
     ).first() or PlanEntry.objects.get(standard__fast_track=True)
     with pytest.raises(ValidationError, match=message):
-        services.plan_entry_move(
+        plan_services.plan_entry_move(
             entry=entry, fiscal_year_to=year, note=note, by=coordinator, today=today
         )
 
@@ -140,12 +140,12 @@ def test_a_manual_move_into_a_full_year_is_refused(coordinator):
     ).update(fiscal_year=2029)
     assert target.count() == limit - 1
     first, second = movable[:2]  # still outside FY2029
-    services.plan_entry_move(
+    plan_services.plan_entry_move(
         entry=first, fiscal_year_to=2029, note="last place", by=coordinator, today=BEFORE_START
     )
     assert target.count() == limit
     with pytest.raises(ValidationError) as caught:
-        services.plan_entry_move(
+        plan_services.plan_entry_move(
             entry=second,
             fiscal_year_to=2029,
             note="one too many",
@@ -161,7 +161,7 @@ def test_a_manual_move_into_a_full_year_is_refused(coordinator):
 def test_locked_year_is_untouched_by_replanning(coordinator):
     catalog()
     programme, _ = plan()
-    services.plan_year_lock(programme=programme, year=2027, by=coordinator)
+    plan_services.plan_year_lock(programme=programme, year=2027, by=coordinator)
     fy2027 = set(PlanEntry.objects.filter(fiscal_year=2027).values_list("standard_id", flat=True))
     Standard.objects.filter(id__in=list(fy2027)[:2]).update(revised_on=dt.date(2025, 1, 1))
     StandardFactory(number="JIS B 8888", established_on=dt.date(2022, 6, 1))  # due FY2027

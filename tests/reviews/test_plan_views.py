@@ -7,8 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from reviews import services
 from reviews.models import PlanEntry, PlanReason
+from reviews.plan import services as plan_services
 from tests.standards.factories import StandardFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,8 @@ def programme(time_machine):
             fast_track=i == 0,
             title_ja='=HYPERLINK("http://evil")' if i == 5 else f"試験方法{i}",
         )
-    programme = services.programme_get_or_create(start_fy=2026, years=5, capacity=8)
-    services.programme_plan(programme=programme, today=TODAY)
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=8)
+    plan_services.programme_plan(programme=programme, today=TODAY)
     return programme
 
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from reviews import planning
-from reviews.planning import Item, PlanningError, Problem
+from reviews.plan import planning
+from reviews.plan.planning import Item, PlanningError, Problem
 
 
 def milp_optimum(problem: Problem) -> int:
@@ -22,7 +22,7 @@ def milp_optimum(problem: Problem) -> int:
     n_x, n_e = len(pairs), len(ministries) * len(years)
     cost = np.zeros(n_x + n_e)
     for k, (i, y) in enumerate(pairs):
-        cost[k] = 0 if items[i].fixed else planning.placement_cost(items[i], y, problem.first_year)
+        cost[k] = 0 if items[i].fixed else planning.placement_cost(items[i], y, problem)
     cost[n_x:] = planning.LEVELLING_COST
     rows, lower, upper = [], [], []
 
@@ -160,6 +160,28 @@ def test_nothing_is_late_when_a_plan_without_lateness_exists():
     crowded = [*items, Item("extra1", 2028, "METI"), Item("extra2", 2028, "METI")]
     plan = planning.solve(Problem(2026, 5, 5, crowded))
     assert all(p.year <= 2028 for p in plan.placements if p.key.startswith("extra"))
+
+
+def test_levelling_never_buys_a_late_standard():
+    """X, overdue, sits in FY2027 from an earlier plan. Putting it on time means moving Y out of
+    FY2026 too, and both ministries then exceed their share there (two moves, two excesses): a
+    plan that keeps X a year late must still lose."""
+    items = [
+        Item("X", 2026, "MLIT", current_year=2027),
+        Item("Y", 2027, "METI", current_year=2026),
+        Item("mlit", 2026, "MLIT", current_year=2026),
+        Item("meti", 2027, "METI", current_year=2027),
+    ]
+    plan = planning.solve(Problem(2026, 2, 2, items)).by_key()
+    assert (plan["X"].year, plan["Y"].year) == (2026, 2027)
+
+
+def test_standards_fixed_above_the_capacity_leave_no_room_and_raise_nothing():
+    """A year may hold more fixed standards than the capacity (a lowered capacity): with no
+    fast-track standard to place there, that is no reason to refuse the plan."""
+    items = [Item(f"f{i}", 2026, current_year=2026, fixed=True) for i in range(3)]
+    plan = planning.solve(Problem(2026, 2, 2, [*items, Item("new", 2027)]))
+    assert plan.totals() == {2026: 3, 2027: 1}
 
 
 def test_overdue_standards_go_first():

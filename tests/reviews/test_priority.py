@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from reviews.priority import Facts, priority
+from reviews.priority.rule import Facts, priority
 
 TODAY = dt.date(2026, 11, 28)  # FY2026
 
@@ -39,28 +39,30 @@ def test_priority_reasons(facts, reasons):
 def test_accepting_a_response_makes_the_standard_a_priority(
     assignment, reviewer, coordinator, django_capture_on_commit_callbacks
 ):
-    from reviews import services
     from reviews.models import StandardPriority
+    from reviews.survey import services as survey_services
     from tests.reviews.data import COMPLETE
 
-    services.response_save_draft(assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer)
-    services.assignment_submit(assignment=assignment, by=reviewer)
+    survey_services.response_save_draft(
+        assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer
+    )
+    survey_services.assignment_submit(assignment=assignment, by=reviewer)
     with django_capture_on_commit_callbacks(execute=True):
-        services.assignment_accept(assignment=assignment, by=coordinator)
+        survey_services.assignment_accept(assignment=assignment, by=coordinator)
     verdict = StandardPriority.objects.get(standard=assignment.standard)
     assert verdict.is_priority and {"usable", "cited_in_procurement"} <= set(verdict.reasons)
 
 
 @pytest.mark.django_db
 def test_recompute_covers_every_standard_and_is_idempotent():
-    from reviews import services
     from reviews.models import StandardPriority
+    from reviews.priority import services as priority_services
     from tests.standards.factories import StandardFactory
 
     StandardFactory(number="JIS B 8445", fast_track=True, established_on=dt.date(2016, 3, 22))
     StandardFactory(number="JIS Z 8301", established_on=dt.date(2024, 1, 1))
-    assert services.priorities_recompute(today=TODAY) == 2
-    assert services.priorities_recompute(today=TODAY) == 2
+    assert priority_services.priorities_recompute(today=TODAY) == 2
+    assert priority_services.priorities_recompute(today=TODAY) == 2
     flags = dict(StandardPriority.objects.values_list("standard__number", "is_priority"))
     assert flags == {"JIS B 8445": True, "JIS Z 8301": False}
 
@@ -76,7 +78,7 @@ def test_an_import_asks_the_worker_to_refresh_priorities(django_capture_on_commi
     )
     # more rows than are recomputed at once in the request (a one-row file stands in for 11,000)
     with (
-        mock.patch("reviews.signals.RECOMPUTE_AT_ONCE_UP_TO", 0),
+        mock.patch("reviews.priority.receivers.RECOMPUTE_AT_ONCE_UP_TO", 0),
         mock.patch("reviews.tasks.refresh_priorities.apply_async") as enqueue,
     ):
         with django_capture_on_commit_callbacks(execute=True):

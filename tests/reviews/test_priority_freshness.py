@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from reviews import services
 from reviews.models import StandardPriority
+from reviews.priority import services as priority_services
 from standards import selectors as catalog_selectors
 from standards import services as catalog_services
 from standards.models import Standard
@@ -26,7 +26,7 @@ def quiet_standard(time_machine):
     standard = StandardFactory(
         number="JIS Z 8301", established_on=dt.date(2024, 6, 1), ministries=["METI"]
     )
-    services.priorities_recompute(today=TODAY)
+    priority_services.priorities_recompute(today=TODAY)
     assert not StandardPriority.objects.get(standard=standard).is_priority
     return standard
 

@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 
 from accounts.models import SavedSearch
-from reviews import services
 from reviews.models import StandardPriority
+from reviews.priority import services as priority_services
+from reviews.survey import services as survey_services
 from tests.reviews.data import COMPLETE
 from tests.standards.factories import StandardFactory
 
@@ -31,9 +32,11 @@ CONDITIONAL.pop("procurement_use")
 
 
 def _accept(assignment, answers, reviewer, coordinator):
-    services.response_save_draft(assignment=assignment, answers=answers, based_on=0, by=reviewer)
-    services.assignment_submit(assignment=assignment, by=reviewer)
-    services.assignment_accept(assignment=assignment, by=coordinator)
+    survey_services.response_save_draft(
+        assignment=assignment, answers=answers, based_on=0, by=reviewer
+    )
+    survey_services.assignment_submit(assignment=assignment, by=reviewer)
+    survey_services.assignment_accept(assignment=assignment, by=coordinator)
 
 
 @pytest.fixture
@@ -60,7 +63,7 @@ def surveyed(batches, coordinator, reviewer, other_reviewer):
         correspondences=[("ISO 10218-1", "MOD")],
         ics_codes=["25.040.30"],
     )
-    services.priorities_recompute(today=TODAY)
+    priority_services.priorities_recompute(today=TODAY)
     return {"meti": meti, "mlit": mlit}
 
 
@@ -202,7 +205,7 @@ def test_answer_choices_follow_a_new_questionnaire_version(
         {"value": "everywhere", "label": {"ja": "至る所で", "en": "Everywhere"}},
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        services.questionnaire_publish(definition=changed)
+        survey_services.questionnaire_publish(definition=changed)
     assert client.get("/api/standards/?answer=market_use:everywhere").status_code == 200
 
 

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from reviews import services
+from reviews.plan import services as plan_services
+from reviews.survey import services as survey_services
 from tests.reviews.data import COMPLETE
 from tests.standards.factories import StandardFactory
 
@@ -17,10 +18,12 @@ def row(report, dimension, key):
 
 def test_progress_counts_each_state(token_client, coordinator, reviewer, batches):
     mine = list(batches[0].assignments.all())  # the four METI standards
-    services.response_save_draft(assignment=mine[0], answers=COMPLETE, based_on=0, by=reviewer)
-    services.assignment_submit(assignment=mine[0], by=reviewer)
-    services.assignment_accept(assignment=mine[0], by=coordinator)
-    services.response_save_draft(
+    survey_services.response_save_draft(
+        assignment=mine[0], answers=COMPLETE, based_on=0, by=reviewer
+    )
+    survey_services.assignment_submit(assignment=mine[0], by=reviewer)
+    survey_services.assignment_accept(assignment=mine[0], by=coordinator)
+    survey_services.response_save_draft(
         assignment=mine[1], answers={"market_use": "partly"}, based_on=0, by=reviewer
     )
     report = token_client(coordinator).get("/api/reports/progress/").json()
@@ -79,7 +82,7 @@ def test_query_count_does_not_grow_with_the_plan(
         client.get("/api/reports/progress/")
     for i in range(20):
         StandardFactory(number=f"JIS K {3000 + i}", ministries=["MHLW" if i % 2 else "MOE"])
-    services.programme_plan(programme=batches[0].programme, today=dt.date(2026, 3, 1))
+    plan_services.programme_plan(programme=batches[0].programme, today=dt.date(2026, 3, 1))
     with django_assert_num_queries(len(before)):
         report = client.get("/api/reports/progress/").json()
     assert sum(r["planned"] for r in report["fiscal_year"]) == 28

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from reviews.questionnaire import (
+from reviews.survey.questionnaire import (
     DefinitionError,
     check_definition,
     clean_answers,
@@ -84,7 +84,9 @@ def test_a_complete_answer_set_passes():
         ({}, True, {"action", "users", "cited", "confidence"}),
         ({**COMPLETE, "action": "revise"}, True, {"reason"}),  # conditional and now required
         ({**COMPLETE, "action": "revise", "reason": "outdated"}, True, set()),
-        ({**COMPLETE, "reason": "not asked"}, True, {"reason"}),  # answered but not shown
+        # answered, then hidden by a change of mind: not an answer, so not a reason to refuse
+        ({**COMPLETE, "reason": "not asked"}, True, set()),
+        ({**COMPLETE, "reason": "x" * 6000}, True, set()),  # not even an invalid one
         ({**COMPLETE, "action": "abolish"}, False, {"action"}),
         ({**COMPLETE, "users": ["state", "state"]}, False, {"users"}),
         ({**COMPLETE, "users": "state"}, False, {"users"}),
@@ -168,3 +170,25 @@ def test_malformed_definitions_are_refused(change, message):
     change(broken)
     with pytest.raises(DefinitionError, match=message):
         check_definition(broken)
+
+
+def test_a_change_of_mind_drops_the_answers_it_hides():
+    # 「公共調達で使用されていますか」 はい, a procurer ticked, then いいえ: the procurer questions hide
+    from tests.reviews.data import COMPLETE as REAL_COMPLETE
+    from tests.reviews.data import FORM as REAL_FORM
+
+    changed = {**REAL_COMPLETE, "used_in_procurement": "no", "could_be_used": "with_conditions"}
+    assert validate_answers(REAL_FORM, changed, complete=True) == {}
+    cleaned = clean_answers(REAL_FORM, changed)
+    assert cleaned["used_in_procurement"] == "no"
+    assert not {"procurers", "procurers_detail", "procurement_use"} & set(cleaned)
+
+
+def test_a_question_hidden_through_a_hidden_question_is_dropped_too():
+    # could_be_used shows only when not used in procurement; obstacles only after could_be_used
+    from tests.reviews.data import COMPLETE as REAL_COMPLETE
+    from tests.reviews.data import FORM as REAL_FORM
+
+    stale = {**REAL_COMPLETE, "could_be_used": "no", "obstacles": "x" * 6000}  # used: yes
+    assert validate_answers(REAL_FORM, stale, complete=True) == {}
+    assert clean_answers(REAL_FORM, stale) == REAL_COMPLETE

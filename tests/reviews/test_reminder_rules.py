@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from reviews.reminder_rules import OpenItem, Rules, decide, effective_due, is_business_day
+from reviews.reminders.rules import OpenItem, Rules, decide, effective_due, is_business_day
 
 D = dt.date
 

@@ -17,9 +17,9 @@ from django.core import mail
 from django.utils import timezone
 
 from jisreview.celery import app
-from reviews import reminders
 from reviews.models import Reminder
-from reviews.tasks import send_reminder
+from reviews.reminders import services as reminders
+from reviews.tasks import enqueue_sends, send_reminder
 from scripts.local_services import PrivateRedis, wait_for
 from tests.reviews.data import SEVEN_BEFORE
 from tests.reviews.task_ledger import TaskLedger
@@ -64,7 +64,7 @@ def test_sweep_delivers_each_digest_once_even_when_delivered_twice(
 ):
     with TaskLedger(send_reminder) as ledger:
         with django_capture_on_commit_callbacks(execute=True):
-            rows = reminders.reminders_sweep(today=SEVEN_BEFORE)
+            rows = reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=enqueue_sends)
             for row in rows:  # the broker hands each task over a second time, racing the first
                 send_reminder.delay(row.pk)
         assert wait_for(ledger.settled)
@@ -116,7 +116,7 @@ def test_a_worker_killed_between_claim_and_send_delivers_once_after_redelivery(o
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(16)
-    rows = reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
+    rows = reminders.reminders_sweep(today=SEVEN_BEFORE)
     stuck = _worker_process(
         tmp_path,
         EMAIL_HOST="127.0.0.1",
@@ -161,7 +161,7 @@ def test_a_failing_smtp_server_is_retried_later_never_marked_sent(open_work, tmp
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()  # nothing listens there: every connection is refused
-    rows = reminders.reminders_sweep(today=SEVEN_BEFORE, enqueue=False)
+    rows = reminders.reminders_sweep(today=SEVEN_BEFORE)
     worker = _worker_process(
         tmp_path, EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(port), EMAIL_USE_TLS="0"
     )

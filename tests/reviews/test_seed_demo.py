@@ -1,17 +1,21 @@
 """seed_demo: the demo catalog and one user per role, idempotent, and never outside demo mode."""
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
-from reviews.models import Assignment, StandardOutcome
-from reviews.workflow import OPEN_STATES
+from reviews import demo
+from reviews.models import Assignment, Batch, StandardOutcome
+from reviews.survey.workflow import OPEN_STATES
 from standards.models import Standard
+from tests.standards.factories import StandardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +51,20 @@ def test_seed_is_idempotent_and_prints_the_logins(monkeypatch):
     assert StandardOutcome.objects.count() == Assignment.objects.filter(state="accepted").count()
     assert "0 moved" in second
     assert dict(Assignment.objects.values_list("state").annotate(n=Count("id"))) == counts
+
+
+@time_machine.travel(dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_the_demo_survey_is_cut_into_batches_whatever_day_it_is_seeded():
+    """The demo counts its due dates from the day it is given, even one long gone."""
+    for n in range(6):
+        StandardFactory(number=f"JIS B {9000 + n}", established_on=dt.date(2020, 4, 1))
+    seed_day = dt.date(2026, 4, 1)  # months before the clock's today
+    demo.demo_plan_create(today=seed_day)
+    demo.demo_users_create("a-demo-password")
+    demo.demo_survey_create(today=seed_day)
+    due = sorted(set(Batch.objects.values_list("due_on", flat=True)))
+    assert due and due[0] == seed_day - dt.timedelta(days=20)  # a third overdue, the rest to come
+    assert Assignment.objects.count() == 6
 
 
 @override_settings(DEBUG=True)

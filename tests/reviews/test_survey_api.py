@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from reviews import services
 from reviews.models import Assignment, StandardOutcome
+from reviews.plan import services as plan_services
+from reviews.survey import services as survey_services
 from tests.reviews.data import COMPLETE
 from tests.standards.factories import StandardFactory
 
@@ -134,8 +135,8 @@ def test_assignment_list_queries_do_not_grow(
     for i in range(extra):
         StandardFactory(number=f"JIS D {1000 + i}", established_on=dt.date(2021, 6, 1))
     if extra:
-        services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
-        services.batches_create(
+        plan_services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+        survey_services.batches_create(
             programme=programme,
             fiscal_year=2026,
             due_on=dt.date(2026, 12, 25),

@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from reviews import services
 from reviews.models import (
     Assignment,
     QuestionnaireVersion,
@@ -17,7 +16,8 @@ from reviews.models import (
     StandardOutcome,
     Transition,
 )
-from reviews.workflow import InvalidTransition, State
+from reviews.survey import services as survey_services
+from reviews.survey.workflow import InvalidTransition, State
 from tests.reviews.data import COMPLETE, FORM
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +25,11 @@ JST = dt.timezone(dt.timedelta(hours=9))
 
 
 def test_publishing_the_same_form_twice_is_one_version_and_versions_are_immutable():
-    first = services.questionnaire_publish(definition=FORM)
-    assert services.questionnaire_publish(definition=copy.deepcopy(FORM)) == first
+    first = survey_services.questionnaire_publish(definition=FORM)
+    assert survey_services.questionnaire_publish(definition=copy.deepcopy(FORM)) == first
     changed = copy.deepcopy(FORM)
     changed["questions"][0]["help"]["ja"] += "（改訂）"
-    second = services.questionnaire_publish(definition=changed)
+    second = survey_services.questionnaire_publish(definition=changed)
     assert (first.version, second.version) == (1, 2) and first.content_hash != second.content_hash
     first.title_ja = "changed"
     with pytest.raises(ValueError, match="never changes"):
@@ -38,14 +38,14 @@ def test_publishing_the_same_form_twice_is_one_version_and_versions_are_immutabl
 
 
 def test_the_fixture_form_is_valid_and_the_complete_answers_pass():
-    from reviews.questionnaire import check_definition, validate_answers
+    from reviews.survey.questionnaire import check_definition, validate_answers
 
     check_definition(FORM)
     assert validate_answers(FORM, COMPLETE, complete=True) == {}
 
 
 def test_batches_respect_selection_and_maximum_size(programme, coordinator, reviewer):
-    batches = services.batches_create(
+    batches = survey_services.batches_create(
         programme=programme,
         fiscal_year=2026,
         due_on=dt.date(2026, 12, 25),
@@ -60,7 +60,7 @@ def test_batches_respect_selection_and_maximum_size(programme, coordinator, revi
     standards = Assignment.objects.values_list("standard__ministries__code", flat=True)
     assert set(standards) == {"MLIT"}
     with pytest.raises(ValidationError, match="already in batches"):
-        services.batches_create(
+        survey_services.batches_create(
             programme=programme,
             fiscal_year=2026,
             due_on=dt.date(2026, 12, 25),
@@ -77,7 +77,7 @@ def test_routing_balances_open_work_across_the_pool(
 ):
     rule = RoutingRule.objects.create(kind=RoutingRule.Kind.DIVISION, value="B")
     rule.reviewers.set([reviewer, other_reviewer])
-    batches = services.batches_create(
+    batches = survey_services.batches_create(
         programme=programme,
         fiscal_year=2026,
         due_on=dt.date(2026, 12, 25),
@@ -96,7 +96,7 @@ def test_routing_balances_open_work_across_the_pool(
 
 def test_no_routing_rule_and_no_reviewer_is_a_clear_error(programme, coordinator):
     with pytest.raises(ValidationError, match="No routing rule covers JIS B"):
-        services.batches_create(
+        survey_services.batches_create(
             programme=programme,
             fiscal_year=2026,
             due_on=dt.date(2026, 12, 25),
@@ -107,31 +107,35 @@ def test_no_routing_rule_and_no_reviewer_is_a_clear_error(programme, coordinator
 
 
 def test_full_round_trip_draft_submit_return_resubmit_accept(assignment, reviewer, coordinator):
-    draft = services.response_save_draft(
+    draft = survey_services.response_save_draft(
         assignment=assignment, answers={"recommended_action": "revise"}, based_on=0, by=reviewer
     )
     assert draft.version == 1
     with pytest.raises(ValidationError) as excinfo:
-        services.assignment_submit(assignment=assignment, by=reviewer)
+        survey_services.assignment_submit(assignment=assignment, by=reviewer)
     assert (
         "action_reason" in excinfo.value.message_dict
         and "used_in_procurement" in excinfo.value.message_dict
     )
-    services.response_save_draft(assignment=assignment, answers=COMPLETE, based_on=1, by=reviewer)
-    services.assignment_submit(assignment=assignment, by=reviewer)
+    survey_services.response_save_draft(
+        assignment=assignment, answers=COMPLETE, based_on=1, by=reviewer
+    )
+    survey_services.assignment_submit(assignment=assignment, by=reviewer)
     with pytest.raises(ValidationError, match="Say what needs fixing"):
-        services.assignment_return(assignment=assignment, by=coordinator, comment=" ")
-    services.assignment_return(assignment=assignment, by=coordinator, comment="調達者を具体的に")
+        survey_services.assignment_return(assignment=assignment, by=coordinator, comment=" ")
+    survey_services.assignment_return(
+        assignment=assignment, by=coordinator, comment="調達者を具体的に"
+    )
     assignment.refresh_from_db()
     assert (assignment.state, assignment.return_comment) == (State.RETURNED, "調達者を具体的に")
-    services.response_save_draft(
+    survey_services.response_save_draft(
         assignment=assignment,
         answers={**COMPLETE, "procurers_detail": "国交省 土木工事共通仕様書"},
         based_on=2,
         by=reviewer,
     )
-    services.assignment_submit(assignment=assignment, by=reviewer)
-    services.assignment_accept(assignment=assignment, by=coordinator)
+    survey_services.assignment_submit(assignment=assignment, by=reviewer)
+    survey_services.assignment_accept(assignment=assignment, by=coordinator)
     outcome = StandardOutcome.objects.get(standard=assignment.standard)
     assert (outcome.usability, outcome.cited_in_procurement, outcome.recommended_action) == (
         "usable",
@@ -159,11 +163,11 @@ def test_full_round_trip_draft_submit_return_resubmit_accept(assignment, reviewe
 
 
 def test_stale_save_is_refused_and_keeps_the_newer_answers(assignment, reviewer, coordinator):
-    services.response_save_draft(
+    survey_services.response_save_draft(
         assignment=assignment, answers={"market_use": "widely"}, based_on=0, by=reviewer
     )
-    with pytest.raises(services.StaleResponse) as excinfo:
-        services.response_save_draft(
+    with pytest.raises(survey_services.StaleResponse) as excinfo:
+        survey_services.response_save_draft(
             assignment=assignment, answers={"market_use": "rarely"}, based_on=0, by=coordinator
         )
     assert excinfo.value.response.answers == {"market_use": "widely"}
@@ -172,7 +176,7 @@ def test_stale_save_is_refused_and_keeps_the_newer_answers(assignment, reviewer,
 
 def test_invalid_answers_in_a_draft_name_the_question(assignment, reviewer):
     with pytest.raises(ValidationError) as excinfo:
-        services.response_save_draft(
+        survey_services.response_save_draft(
             assignment=assignment,
             answers={"confidence": 9, "market_use": "often"},
             based_on=0,
@@ -184,15 +188,15 @@ def test_invalid_answers_in_a_draft_name_the_question(assignment, reviewer):
 
 def test_transitions_outside_the_table_are_refused(assignment, coordinator):
     with pytest.raises(InvalidTransition, match="Cannot accept an assignment that is assigned"):
-        services.assignment_accept(assignment=assignment, by=coordinator)
+        survey_services.assignment_accept(assignment=assignment, by=coordinator)
     assert Assignment.objects.get(pk=assignment.pk).state == State.ASSIGNED
 
 
 def test_reassigning_keeps_the_answers(assignment, reviewer, other_reviewer, coordinator):
-    services.response_save_draft(
+    survey_services.response_save_draft(
         assignment=assignment, answers={"market_use": "partly"}, based_on=0, by=reviewer
     )
-    services.batch_reassign(batch=assignment.batch, reviewer=other_reviewer, by=coordinator)
+    survey_services.batch_reassign(batch=assignment.batch, reviewer=other_reviewer, by=coordinator)
     assignment.refresh_from_db()
     assert assignment.reviewer == other_reviewer and assignment.response.answers == {
         "market_use": "partly"
@@ -200,7 +204,7 @@ def test_reassigning_keeps_the_answers(assignment, reviewer, other_reviewer, coo
 
 
 def test_withdrawn_standard_withdraws_its_open_assignments(assignment):
-    assert services.assignments_withdraw_for_standard(standard=assignment.standard) == 1
+    assert survey_services.assignments_withdraw_for_standard(standard=assignment.standard) == 1
     assert Assignment.objects.get(pk=assignment.pk).state == State.WITHDRAWN
 
 
@@ -225,11 +229,13 @@ def test_an_import_that_withdraws_a_standard_withdraws_its_assignment(
 
 
 def test_standard_page_shows_the_accepted_outcome(client, assignment, reviewer, coordinator):
-    services.response_save_draft(assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer)
-    services.assignment_submit(assignment=assignment, by=reviewer)
+    survey_services.response_save_draft(
+        assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer
+    )
+    survey_services.assignment_submit(assignment=assignment, by=reviewer)
     client.force_login(reviewer)
     assert "usability-" not in client.get(assignment.standard.get_absolute_url()).content.decode()
-    services.assignment_accept(assignment=assignment, by=coordinator)
+    survey_services.assignment_accept(assignment=assignment, by=coordinator)
     page = client.get(assignment.standard.get_absolute_url()).content.decode()
     assert "usability-usable" in page and "国土交通省 共通仕様書" in page
 
@@ -260,7 +266,7 @@ def test_a_batch_due_in_the_past_is_refused_and_nothing_is_created(
     programme, coordinator, reviewer
 ):
     with pytest.raises(ValidationError) as caught:
-        services.batches_create(
+        survey_services.batches_create(
             programme=programme,
             fiscal_year=2026,
             due_on=dt.date(2019, 4, 1),
@@ -276,7 +282,7 @@ def test_a_batch_due_in_the_past_is_refused_and_nothing_is_created(
         ]
     }
     assert not Assignment.objects.exists()
-    [batch] = services.batches_create(  # due today is fine
+    [batch] = survey_services.batches_create(  # due today is fine
         programme=programme,
         fiscal_year=2026,
         due_on=dt.date(2026, 6, 1),
@@ -292,7 +298,7 @@ def test_a_batch_due_in_the_past_is_refused_and_nothing_is_created(
 def test_the_due_date_is_checked_against_today_in_tokyo(programme, coordinator, reviewer):
     # 00:30 on 1 December in Tokyo is still 30 November in UTC: yesterday is in the past here
     with pytest.raises(ValidationError, match="today is 2026-12-01"):
-        services.batches_create(
+        survey_services.batches_create(
             programme=programme,
             fiscal_year=2026,
             due_on=dt.date(2026, 11, 30),
@@ -307,17 +313,17 @@ def test_the_due_date_is_checked_against_today_in_tokyo(programme, coordinator, 
 
 def submitted(assignments, reviewer):
     for assignment in assignments:
-        services.response_save_draft(
+        survey_services.response_save_draft(
             assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer
         )
-        services.assignment_submit(assignment=assignment, by=reviewer)
+        survey_services.assignment_submit(assignment=assignment, by=reviewer)
     return assignments
 
 
 def test_bulk_accept_takes_only_what_is_still_submitted_and_says_what_changed(
     programme, coordinator, reviewer, django_user_model
 ):
-    [batch] = services.batches_create(
+    [batch] = survey_services.batches_create(
         programme=programme,
         fiscal_year=2026,
         due_on=dt.date(2026, 12, 25),
@@ -328,10 +334,10 @@ def test_bulk_accept_takes_only_what_is_still_submitted_and_says_what_changed(
     )
     waiting, returned, draft, *_ = batch.assignments.order_by("pk")
     submitted([waiting, returned], reviewer)
-    services.response_save_draft(assignment=draft, answers=COMPLETE, based_on=0, by=reviewer)
-    services.assignment_return(assignment=returned, by=coordinator, comment="出典を確認")
+    survey_services.response_save_draft(assignment=draft, answers=COMPLETE, based_on=0, by=reviewer)
+    survey_services.assignment_return(assignment=returned, by=coordinator, comment="出典を確認")
 
-    outcome = services.responses_bulk_accept(
+    outcome = survey_services.responses_bulk_accept(
         ids=[waiting.pk, returned.pk, draft.pk], batch=batch, by=coordinator
     )
 
@@ -354,7 +360,9 @@ def test_bulk_accept_keeps_to_its_batch(batches, coordinator, reviewer, other_re
     mine, theirs = batches
     [own] = submitted([mine.assignments.first()], reviewer)
     [other] = submitted([theirs.assignments.first()], other_reviewer)
-    outcome = services.responses_bulk_accept(ids=[own.pk, other.pk], batch=mine, by=coordinator)
+    outcome = survey_services.responses_bulk_accept(
+        ids=[own.pk, other.pk], batch=mine, by=coordinator
+    )
     assert [a.pk for a in outcome.accepted] == [own.pk] and outcome.changed == []
     assert Assignment.objects.get(pk=other.pk).state == State.SUBMITTED
 
@@ -367,7 +375,7 @@ def test_bulk_accept_keeps_to_its_batch(batches, coordinator, reviewer, other_re
     [("2026-04-01", "2026-04-01"), ("2026/4/1", "2026-04-01"), ("令和8年4月1日", "2026-04-01")],
 )
 def test_a_date_answer_is_stored_as_an_iso_date(assignment, reviewer, typed, stored):
-    response = services.response_save_draft(
+    response = survey_services.response_save_draft(
         assignment=assignment, answers={"last_checked_on": typed}, based_on=0, by=reviewer
     )
     assert Response.objects.get(pk=response.pk).answers == {"last_checked_on": stored}
@@ -376,7 +384,7 @@ def test_a_date_answer_is_stored_as_an_iso_date(assignment, reviewer, typed, sto
 @pytest.mark.parametrize("typed", ["2026-W01-1", "20260101", "2026-02-30", "R8.13.1"])
 def test_a_date_answer_in_another_form_is_refused_naming_the_value(assignment, reviewer, typed):
     with pytest.raises(ValidationError) as caught:
-        services.response_save_draft(
+        survey_services.response_save_draft(
             assignment=assignment, answers={"last_checked_on": typed}, based_on=0, by=reviewer
         )
     [message] = caught.value.message_dict["last_checked_on"]

@@ -10,9 +10,10 @@ import time_machine
 from django.db import connection
 from django.utils import translation
 
-from reviews import services
-from reviews.models import Assignment, Response, StandardOutcome
-from reviews.workflow import InvalidTransition
+from reviews.models import Assignment, Response, StandardOutcome, Transition
+from reviews.plan import services as plan_services
+from reviews.survey import services as survey_services
+from reviews.survey.workflow import InvalidTransition
 from scripts.local_services import wait_for
 from tests.reviews.data import COMPLETE
 from tests.standards.factories import StandardFactory
@@ -82,22 +83,26 @@ def test_round_trip_through_the_pages(client, reviewer, coordinator, batches):
     assert response.status_code == 400  # the reason for revising is missing
     body = response.content.decode()
     assert "国土交通省 共通仕様書" in body  # what was typed is still there
-    assert Assignment.objects.get(pk=assignment.pk).response.version == 1  # and saved as a draft
-    assert client.post(page + "answer/", form_data(COMPLETE, 1, "submit")).status_code == 302
+    # a failed submit writes nothing: no draft, no row in the history
+    assert not Response.objects.filter(assignment=assignment).exists()
+    assert not Transition.objects.filter(assignment=assignment).exists()
+    assert client.post(page + "answer/", form_data(COMPLETE, 0, "submit")).status_code == 302
     client.force_login(coordinator)
     client.post(page + "decide/", {"decision": "return", "comment": "調達での使われ方を具体的に"})
     client.force_login(reviewer)
     assert "調達での使われ方を具体的に" in client.get(page).content.decode()
-    assert client.post(page + "answer/", form_data(COMPLETE, 2, "submit")).status_code == 302
+    assert client.post(page + "answer/", form_data(COMPLETE, 1, "submit")).status_code == 302
     client.force_login(coordinator)
     client.post(page + "decide/", {"decision": "accept"})
     assert Assignment.objects.get(pk=assignment.pk).state == "accepted"
     assert StandardOutcome.objects.get(standard=assignment.standard).recommended_action == "confirm"
+    history = Transition.objects.filter(assignment=assignment).order_by("at", "id")
+    assert [t.action for t in history] == ["submit", "return", "submit", "accept"]
 
 
 def test_second_saver_sees_both_versions_and_nothing_is_overwritten(client, reviewer, batches):
     assignment = batches[0].assignments.first()
-    services.response_save_draft(
+    survey_services.response_save_draft(
         assignment=assignment, answers={"market_use": "widely"}, based_on=0, by=reviewer
     )
     client.force_login(reviewer)
@@ -115,8 +120,10 @@ def test_coordinator_makes_batches_and_bulk_accepts(client, coordinator, reviewe
     client.force_login(coordinator)
     assert client.get("/reviews/batches/").status_code == 200
     assignment = batches[0].assignments.first()
-    services.response_save_draft(assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer)
-    services.assignment_submit(assignment=assignment, by=reviewer)
+    survey_services.response_save_draft(
+        assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer
+    )
+    survey_services.assignment_submit(assignment=assignment, by=reviewer)
     response = client.post(
         f"/reviews/batches/{batches[0].pk}/",
         # a crafted value that str.isdigit() accepts but int() refuses, or beyond any id, is
@@ -136,8 +143,8 @@ def test_reviewer_pages_queries_do_not_grow(
     for i in range(extra):
         StandardFactory(number=f"JIS E {1000 + i}", established_on=dt.date(2021, 6, 1))
     if extra:
-        services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
-        services.batches_create(
+        plan_services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
+        survey_services.batches_create(
             programme=programme,
             fiscal_year=2026,
             due_on=dt.date(2026, 12, 25),
@@ -147,7 +154,9 @@ def test_reviewer_pages_queries_do_not_grow(
             reviewer=reviewer,
         )
     assignment = batches[0].assignments.first()
-    services.response_save_draft(assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer)
+    survey_services.response_save_draft(
+        assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer
+    )
     client.force_login(reviewer)
     target = url.format(pk=assignment.pk)
     client.get(target)
@@ -160,7 +169,7 @@ def test_coordinator_reassigns_one_assignment_and_answers_stay(
     client, coordinator, reviewer, other_reviewer, batches
 ):
     assignment = batches[0].assignments.first()
-    services.response_save_draft(
+    survey_services.response_save_draft(
         assignment=assignment, answers={"market_use": "partly"}, based_on=0, by=reviewer
     )
     client.force_login(coordinator)
@@ -267,10 +276,10 @@ def test_reassigning_a_batch_moves_its_assignments(
 
 def submit(assignments, reviewer):
     for assignment in assignments:
-        services.response_save_draft(
+        survey_services.response_save_draft(
             assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer
         )
-        services.assignment_submit(assignment=assignment, by=reviewer)
+        survey_services.assignment_submit(assignment=assignment, by=reviewer)
 
 
 def test_bulk_accept_says_which_rows_had_changed_since_the_list_was_shown(
@@ -279,7 +288,7 @@ def test_bulk_accept_says_which_rows_had_changed_since_the_list_was_shown(
     batch = batches[0]
     first, second, draft, _rest = batch.assignments.order_by("standard__number")
     submit([first, second], reviewer)
-    services.response_save_draft(assignment=draft, answers=COMPLETE, based_on=0, by=reviewer)
+    survey_services.response_save_draft(assignment=draft, answers=COMPLETE, based_on=0, by=reviewer)
     client.force_login(coordinator)
     assert (
         f'name="assignment" value="{second.pk}"'
@@ -287,7 +296,7 @@ def test_bulk_accept_says_which_rows_had_changed_since_the_list_was_shown(
     )
     # another coordinator returns one of the listed rows before this one presses the button,
     # and a crafted request adds a row that was never submitted
-    services.assignment_return(assignment=second, by=coordinator, comment="要確認")
+    survey_services.assignment_return(assignment=second, by=coordinator, comment="要確認")
     response = client.post(
         f"/reviews/batches/{batch.pk}/",
         {"action": "bulk_accept", "assignment": [first.pk, second.pk, draft.pk]},
@@ -319,7 +328,7 @@ def test_a_return_racing_a_bulk_accept_neither_breaks_it_nor_half_applies(
     colleague = django_user_model.objects.create_user("coord2", password="pw-coord2")
     race = ReturnDuringAccept(rows[-1], by=colleague)
     client.force_login(coordinator)
-    with mock.patch("reviews.services._transition", race.transition):
+    with mock.patch("reviews.survey.services._transition", race.transition):
         response = client.post(
             f"/reviews/batches/{batch.pk}/",
             {"action": "bulk_accept", "assignment": [a.pk for a in rows]},
@@ -333,7 +342,7 @@ def test_a_return_racing_a_bulk_accept_neither_breaks_it_nor_half_applies(
 
 
 class ReturnDuringAccept:
-    """Wraps services._transition: at the first accept, another coordinator (own thread, own
+    """Wraps survey_services._transition: at the first accept, another coordinator (own thread, own
     connection) returns `target`; the accept goes on once that return has finished or is waiting
     for a lock the accepting transaction holds."""
 
@@ -342,7 +351,7 @@ class ReturnDuringAccept:
         self.started, self.error, self.pid = False, None, None
         self.thread = threading.Thread(target=self._return)
         self._pid_known = threading.Event()
-        self._original = services._transition
+        self._original = survey_services._transition
 
     def transition(self, assignment, action, **kwargs):
         if action == "accept" and not self.started:
@@ -364,7 +373,9 @@ class ReturnDuringAccept:
                 self.pid = cursor.fetchone()[0]
             self._pid_known.set()
             with translation.override("en"):
-                services.assignment_return(assignment=self.target, by=self.by, comment="差し戻し")
+                survey_services.assignment_return(
+                    assignment=self.target, by=self.by, comment="差し戻し"
+                )
         except Exception as exc:
             self.error = exc
         finally:

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from standards.dates import (
     InvalidDate,
@@ -91,7 +92,17 @@ def test_fiscal_year_runs_april_to_march(day, year):
     ],
 )
 def test_fiscal_year_label_in_era(year, label):
-    assert fiscal_year_label(year) == label
+    assert fiscal_year_label(year, "ja") == label
+    with translation.override("ja"):
+        assert fiscal_year_label(year) == label
+
+
+@pytest.mark.parametrize("language", ["en", "en-us"])
+def test_fiscal_year_label_in_english_is_the_western_year(language):
+    assert fiscal_year_label(2026, language) == "FY2026"
+    assert fiscal_year_label(2019, language) == "FY2019"
+    with translation.override(language):
+        assert fiscal_year_label(2026) == "FY2026"
 
 
 def test_review_due_five_years_after_latest_action():

@@ -60,7 +60,7 @@ def test_two_imports_at_once_run_one_after_the_other(monkeypatch):
     bodies and standards (IntegrityError); with it, the second waits and finds them there."""
     report, outcome, second = _records(), {}, {}
     first_paused, second_started = threading.Event(), threading.Event()
-    original = services._sync_ministries
+    original = services._sync_links
 
     def paused_after_inserts(*args, **kwargs):
         original(*args, **kwargs)
@@ -69,7 +69,7 @@ def test_two_imports_at_once_run_one_after_the_other(monkeypatch):
             assert second_started.wait(BOUND)
             _until(lambda: _waiting_on_a_lock(second["pid"]), "the second import to wait")
 
-    monkeypatch.setattr(services, "_sync_ministries", paused_after_inserts)
+    monkeypatch.setattr(services, "_sync_links", paused_after_inserts)
 
     def run_second():
         connection.ensure_connection()

@@ -27,6 +27,21 @@ from standards.numbers import InvalidJisNumber, JisNumber, parse_jis_number, sea
         ("JIS X 0208", JisNumber("X", "0208")),
         ("JIS Y 17100", JisNumber("Y", "17100")),
         ("JIS Z 8101-1", JisNumber("Z", "8101-1")),
+        # editions, amendments with their year, technical specifications and reports
+        ("JIS C 8201-2-1:2011", JisNumber("C", "8201-2-1", 2011)),
+        ("JIS C 8201-2-1:2011/AMD 1:2018", JisNumber("C", "8201-2-1", 2011, 1, 2018)),
+        ("JIS C 8201-2-1:2011/Amd.1:2018", JisNumber("C", "8201-2-1", 2011, 1, 2018)),
+        ("JIS C 8201-2-1:2011/追補1", JisNumber("C", "8201-2-1", 2011, 1)),
+        ("JIS A 5308:2011/追補１：２０１４", JisNumber("A", "5308", 2011, 1, 2014)),
+        ("JIS A 5308:2011/AMENDMENT 2:2019", JisNumber("A", "5308", 2011, 2, 2019)),
+        ("TS A 0006:2004", JisNumber("A", "0006", 2004, kind="TS")),
+        ("TS A 0006", JisNumber("A", "0006", kind="TS")),
+        ("TR Z 0001", JisNumber("Z", "0001", kind="TR")),
+        ("ＴＲ　Ｚ　０００１：２０２０", JisNumber("Z", "0001", 2020, kind="TR")),
+        ("JIS TR Z 0001", JisNumber("Z", "0001", kind="TR")),
+        ("JIS/TS Z 0026:2009", JisNumber("Z", "0026", 2009, kind="TS")),
+        ("tr z0001", JisNumber("Z", "0001", kind="TR")),
+        ("JIS T 1234", JisNumber("T", "1234")),  # division T, not a TS or TR
     ],
 )
 def test_parses_every_written_form(text, expected):
@@ -39,6 +54,9 @@ def test_parses_every_written_form(text, expected):
         ("jisb8445:2016", "JIS B 8445", "JIS B 8445:2016"),
         ("JIS A 5308:2011/追補1", "JIS A 5308", "JIS A 5308:2011/追補1"),
         ("x 0208", "JIS X 0208", "JIS X 0208"),
+        ("JIS C 8201-2-1:2011/AMD 1:2018", "JIS C 8201-2-1", "JIS C 8201-2-1:2011/追補1:2018"),
+        ("TS A 0006:2004", "TS A 0006", "TS A 0006:2004"),
+        ("TR Z 0001", "TR Z 0001", "TR Z 0001"),
     ],
 )
 def test_canonical_and_full_forms(text, canonical, full):
@@ -63,6 +81,11 @@ def test_canonical_and_full_forms(text, canonical, full):
         ("JIS B 8445 robots", "not a JIS number"),
         ("JIS B 8445-", "not a JIS number"),
         ("B-8445", "not a JIS number"),
+        ("TS 8445", "not a JIS number"),
+        ("TX A 0001", "not a JIS number"),
+        ("JIS B 8445:1948", "year 1948"),
+        ("JIS C 8201-2-1:2011/AMD 1:2009", "amendment of 2009, before its edition of 2011"),
+        ("JIS C 8201-2-1:2011/AMD 1:18", "not a JIS number"),
     ],
 )
 def test_rejects_anything_else_quoting_the_input(text, reason):
@@ -91,3 +114,8 @@ def test_messages_are_japanese_by_default():
     with pytest.raises(InvalidJisNumber) as excinfo:
         parse_jis_number("ISO 9001")
     assert str(excinfo.value).startswith("「ISO 9001」は JIS 規格番号ではありません")
+
+
+def test_the_common_forms_take_the_fast_path_and_give_the_same_answer():
+    for text in ("JIS B 8445", "JIS B 8445:2016", "TS A 0006:2004", "TR Z 0001"):
+        assert parse_jis_number(text) == parse_jis_number(f" {text} ")  # the second: normalised

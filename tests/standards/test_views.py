@@ -1,6 +1,7 @@
 """Catalog pages: login everywhere, Japanese first, search and filters, import for coordinators."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -124,16 +125,18 @@ def test_bad_upload_lists_problems_and_writes_nothing(client, coordinator):
 
 def test_skip_invalid_on_the_page_and_rejects_download(client, coordinator):
     client.force_login(coordinator)
+    client.cookies["django_language"] = "en"
     data = (IMPORT_CSV + "JIS B 7922,温度計,財務大臣\n").encode()
-    form = {
-        "file": SimpleUploadedFile("c.csv", data),
-        "skip_invalid": "on",
-        "download_rejects": "on",
-    }
+    form = {"file": SimpleUploadedFile("c.csv", data), "skip_invalid": "on"}
     response = client.post(reverse("standards:import"), form)
-    assert response["Content-Type"].startswith("text/csv")
-    assert "JIS B 7922,温度計,財務大臣,3," in response.content.decode("utf-8-sig")
-    # Both boxes ticked: the good row is imported and the bad one comes back to be fixed.
+    # The page says what was imported and what was rejected, and offers the rejects to fix.
+    page = response.content.decode()
+    assert "1 created, 0 updated, 0 unchanged." in page and "1 row rejected." in page
+    assert "財務大臣" in page
+    [link] = re.findall(r'href="([^"]+/rejects\.csv)"', page)
+    download = client.get(link)
+    assert download["Content-Type"].startswith("text/csv")
+    assert "JIS B 7922,温度計,財務大臣,3," in download.content.decode("utf-8-sig")
     assert list(Standard.objects.values_list("number", flat=True)) == ["JIS B 8445"]
 
 

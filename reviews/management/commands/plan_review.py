@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reviews import services
-from reviews.planning import PlanningError
+from reviews.plan import services
+from reviews.plan.planning import PlanningError
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews import services
-from reviews.questionnaire import DefinitionError
+from reviews.survey import services
+from reviews.survey.questionnaire import DefinitionError
 
 
 class Command(BaseCommand):

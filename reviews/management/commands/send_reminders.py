@@ -5,7 +5,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reviews import reminder_rules, reminders, selectors
+from reviews.reminders import rules, selectors
+from reviews.reminders import services as reminders
 
 
 class Command(BaseCommand):
@@ -22,17 +23,16 @@ class Command(BaseCommand):
             day = dt.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError:
             raise CommandError(f"--date {date!r} is not a date like 2026-12-01.") from None
-        if not reminder_rules.is_business_day(day):
+        if not rules.is_business_day(day):
             self.stdout.write(f"{day} is not a business day in Japan: nothing is sent.")
             return
         if dry_run:
-            programme = selectors.current_programme()
-            rules = programme.reminder_rules() if programme else reminder_rules.Rules()
-            decision = reminder_rules.decide(selectors.open_items(), day, rules)
+            decision = rules.decide(selectors.open_items(), day, selectors.sweep_rules())
             for recipient, notices in decision.digests.items():
                 self.stdout.write(f"{recipient}: {_describe(notices)} (dry run)")
             return
-        rows = reminders.reminders_sweep(today=day, enqueue=False)
+        # sent right here, one by one, so nothing is handed to the broker
+        rows = reminders.reminders_sweep(today=day)
         for row in rows:
             outcome = reminders.reminder_send(reminder_id=row.pk)
             self.stdout.write(f"{row.recipient}: {_describe(row.notices)} — {outcome}")

@@ -1,4 +1,4 @@
-"""python manage.py import_standards PATH [--dry-run] [--skip-invalid REJECTS.csv]"""
+"""python manage.py import_standards PATH [--dry-run] [--skip-invalid REJECTS.csv] [--changes CHANGES.csv]"""
 
 import sys
 from pathlib import Path
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from standards import selectors, services
 from standards.catalog_files import CatalogFileError, check_size
 from standards.exports import write_csv
+from standards.import_files import all_warnings, change_rows
 from standards.importing import rejected_rows
 
 SHOWN_PROBLEMS = 200
@@ -21,7 +22,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
         parser.add_argument(
-            "--dry-run", action="store_true", help="Validate and report; write nothing."
+            "--dry-run",
+            action="store_true",
+            help="Validate and list every change the import would make; write nothing.",
         )
         parser.add_argument(
             "--skip-invalid",
@@ -29,28 +32,64 @@ class Command(BaseCommand):
             metavar="REJECTS.csv",
             help="Import the valid rows and write the invalid ones, with reasons, to this CSV.",
         )
+        parser.add_argument(
+            "--changes",
+            type=Path,
+            metavar="CHANGES.csv",
+            help="Write every change (standard, field, before, after) to this CSV.",
+        )
 
-    def handle(self, *args, path: Path, dry_run: bool, skip_invalid: Path | None, **options):
+    def handle(self, *args, path: Path, dry_run: bool, skip_invalid, changes, **options):
         from tqdm import tqdm
 
         with tqdm(
             unit=" rows", desc="validating", disable=not sys.stderr.isatty(), file=sys.stderr
         ) as bar:
             report = self._read(path, progress=bar.update)
-        for error in report.errors[:SHOWN_PROBLEMS]:
-            self.stderr.write(str(error))
-        if report.problem_count > SHOWN_PROBLEMS:
-            self.stderr.write(
-                _("… and %(count)d more problems.")
-                % {"count": report.problem_count - SHOWN_PROBLEMS}
-            )
+        self._list(report.errors, report.problem_count, _("… and %(count)d more problems."))
         if skip_invalid:
-            self._write_rejects(skip_invalid, report)
+            count = self._write_csv(skip_invalid, rejected_rows(report))
+            self.stdout.write(
+                _("%(count)d rejected row(s) written to %(path)s.")
+                % {"count": count, "path": skip_invalid}
+            )
         elif report.errors:
             raise CommandError(
                 _("%(count)d invalid row(s) in %(path)s; nothing was imported.")
                 % {"count": len(report.rejected), "path": path}
             )
+        try:
+            result = services.standards_import(
+                records=report.records,
+                columns=report.columns,
+                amendments=report.amendments,
+                reason=f"import {path.name}",
+                dry_run=dry_run,
+                number_column=report.headers.get("number", "number"),
+            )
+        except services.ImportInProgress as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        warnings = all_warnings(report, result)
+        self._list(
+            [_("warning: %(warning)s") % {"warning": w} for w in warnings],
+            len(warnings) + report.more_warnings,
+            _("… and %(count)d more warnings."),
+        )
+        if dry_run:
+            for change in result.changes:
+                self.stdout.write(_shown(change))
+        if changes:
+            count = self._write_csv(changes, change_rows(result))
+            self.stdout.write(
+                _("%(count)d change(s) written to %(path)s.") % {"count": count, "path": changes}
+            )
+        counts = {
+            "name": path.name,
+            "rejected": len(report.rejected),
+            "warnings": len(warnings) + report.more_warnings,
+            **result.summary(),
+            **result.details(),
+        }
         if dry_run:
             self.stdout.write(
                 _(
@@ -58,22 +97,36 @@ class Command(BaseCommand):
                 )
                 % {"valid": len(report.records), "invalid": len(report.rejected)}
             )
-            return
-        try:
-            result = services.standards_import(
-                records=report.records, columns=report.columns, reason=f"import {path.name}"
-            )
-        except services.ImportInProgress as exc:
-            raise CommandError(f"{path}: {exc}") from None
-        self.stdout.write(
-            self.style.SUCCESS(
+            self.stdout.write(
                 _(
-                    "Imported %(name)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
-                    "%(rejected)d rejected."
+                    "The import would make: %(created)d created, %(updated)d updated, "
+                    "%(unchanged)d unchanged."
                 )
-                % {"name": path.name, "rejected": len(report.rejected), **result.summary()}
+                % counts
             )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Imported %(name)s: %(created)d created, %(updated)d updated, "
+                        "%(unchanged)d unchanged, %(rejected)d rejected."
+                    )
+                    % counts
+                )
+            )
+        self.stdout.write(
+            _(
+                "%(warnings)d warning(s); %(not_planned)d TS/TR document(s) stored, not planned; "
+                "%(amendments)d amendment(s) recorded; %(older)d older edition(s) not applied."
+            )
+            % counts
         )
+
+    def _list(self, lines: list, total: int, more: str) -> None:
+        for line in lines[:SHOWN_PROBLEMS]:
+            self.stderr.write(str(line))
+        if total > SHOWN_PROBLEMS:
+            self.stderr.write(more % {"count": total - SHOWN_PROBLEMS})
 
     def _read(self, path: Path, progress):
         if not path.is_file():
@@ -88,10 +141,14 @@ class Command(BaseCommand):
                 _("%(path)s: %(error)s Nothing was imported.") % {"path": path, "error": exc}
             ) from None
 
-    def _write_rejects(self, path: Path, report) -> None:
-        header, rows = rejected_rows(report)
+    def _write_csv(self, path: Path, table: tuple[list, list]) -> int:
+        header, rows = table
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             write_csv(handle, header, rows)
-        self.stdout.write(
-            _("%(count)d rejected row(s) written to %(path)s.") % {"count": len(rows), "path": path}
-        )
+        return len(rows)
+
+
+def _shown(change) -> str:
+    if not change.field:
+        return f"{change.number}: {change.new}"
+    return f"{change.number}: {change.field}: {change.old} → {change.new}"

@@ -1,0 +1,1 @@
+"""The five-year plan: which fiscal year surveys each standard, locked years and moves by hand."""

@@ -1,0 +1,24 @@
+"""The priority rule's verdict on each standard, stored."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StandardPriority(models.Model):
+    """The priority rule's verdict on a standard, stored so ministry queries stay fast
+    (reviews.priority.rule)."""
+
+    standard = models.OneToOneField(
+        "standards.Standard", on_delete=models.CASCADE, related_name="priority"
+    )
+    is_priority = models.BooleanField(_("priority"), default=False)
+    reasons = models.JSONField(_("reasons"), default=list)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        indexes = [models.Index(fields=["is_priority"], name="standard_priority_flag")]
+        verbose_name = _("standard priority")
+        verbose_name_plural = _("standard priorities")
+
+    def __str__(self):
+        return f"{self.standard_id}: {', '.join(self.reasons) or '—'}"

@@ -1,0 +1,35 @@
+"""Reads for the priority screen and API."""
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from reviews.common import scope
+from reviews.follow_ups.models import OPEN_STATUSES, FollowUp
+from reviews.plan.models import PlanEntry
+from standards.models import Standard
+
+
+def survey_standards(user):
+    """Standards whose survey results the user may read, with their verdict, outcome and the
+    counts the ministry screens show (plan year of the survey, open follow-up actions)."""
+    open_follow_ups = (
+        FollowUp.objects.filter(standard=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("standard")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    survey_fy = (
+        PlanEntry.objects.filter(standard=OuterRef("pk"))
+        .order_by("-programme__start_fy")
+        .values("fiscal_year")[:1]
+    )
+    queryset = (
+        Standard.objects.select_related("priority", "outcome")
+        .prefetch_related("ministries")
+        .annotate(
+            open_follow_ups=Coalesce(Subquery(open_follow_ups), 0),
+            survey_fy=Subquery(survey_fy),
+        )
+    )
+    return scope.survey_visible_standards(user, queryset)

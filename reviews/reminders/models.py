@@ -1,0 +1,105 @@
+"""Reminders as rows: one per digest e-mail (written with the decision, sent exactly once), its in-app
+copy for users with an account, and the days the sweep ran."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
+
+
+class Reminder(models.Model):
+    """One digest e-mail: the row is written with the decision, then claimed and sent exactly once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Nothing left to send")
+
+    recipient = models.EmailField(_("recipient"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, default="daily_digest")
+    date = models.DateField(_("date"))
+    notices = models.JSONField(_("notices"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("-date", "recipient")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "date"], name="reminder_once_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="reminder_status")]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+    def __str__(self):
+        return f"{self.recipient} {self.date} ({self.status})"
+
+    def summary(self) -> str:
+        """The digest in one line, in the active language, e.g. "Due soon: 2, overdue: 1"."""
+        counts: dict[str, int] = {}
+        for notice in self.notices:
+            counts[notice["kind"]] = counts.get(notice["kind"], 0) + 1
+        words = {
+            "due_soon": lambda n: ngettext("%(n)d due soon", "%(n)d due soon", n),
+            "overdue": lambda n: ngettext("%(n)d overdue", "%(n)d overdue", n),
+            "escalated_coordinator": lambda n: ngettext(
+                "%(n)d late, for the coordinator", "%(n)d late, for the coordinator", n
+            ),
+            "escalated_ministry": lambda n: ngettext(
+                "%(n)d late, for the ministry", "%(n)d late, for the ministry", n
+            ),
+        }
+        parts = [words[kind](n) % {"n": n} for kind, n in sorted(counts.items()) if kind in words]
+        return pgettext("list separator", ", ").join(parts)
+
+
+class Notification(models.Model):
+    """An in-app copy of a reminder, for users who have an account."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="+")
+    message = models.CharField(_("message"), max_length=500)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(fields=["user", "reminder"], name="notification_once")
+        ]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return self.message
+
+
+class SweepRun(models.Model):
+    """A day the reminder sweep ran: the next sweep catches up on every day since the last one."""
+
+    date = models.DateField(_("date"), unique=True)
+    ran_at = models.DateTimeField(_("ran at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("-date",)
+        verbose_name = _("reminder sweep")
+        verbose_name_plural = _("reminder sweeps")
+
+    def __str__(self):
+        return str(self.date)

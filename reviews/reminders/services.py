@@ -1,0 +1,210 @@
+"""Reminder services: the daily sweep decides and records digests; sending claims each row once.
+
+The row is the record of truth and the broker only a doorbell: rows are written in the sweep's
+transaction, tasks are enqueued after commit (by the `enqueue` step the caller passes, which lives
+beside the task in reviews.tasks), and a periodic pass re-enqueues whatever is still pending, so a
+broker outage delays reminders but loses none. A send first claims its row with a
+conditional UPDATE, so a task delivered twice, two workers or two sweeps never send it twice.
+"""
+
+import dataclasses
+import datetime as dt
+import logging
+import smtplib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from reviews.reminders import rules, selectors
+from reviews.reminders.models import Notification, Reminder, SweepRun
+from reviews.reminders.notifications import unread_count_clear
+from reviews.survey.models import Assignment
+
+logger = logging.getLogger(__name__)
+KIND = "daily_digest"
+MAX_ATTEMPTS = 5
+# A claim older than this belongs to a worker that died mid-send; the row is offered again.
+CLAIM_LEASE = dt.timedelta(minutes=10)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """2, 4, 8, 16 minutes after the first, second, … failed attempt."""
+    return dt.timedelta(minutes=2**attempts)
+
+
+Enqueue = Callable[[list[int]], object]
+
+
+def reminders_sweep(*, today: dt.date, enqueue: Enqueue | None = None) -> list[Reminder]:
+    """Decide today's digests and record them (one row per recipient and day); after commit, hand
+    the pending rows' ids to `enqueue` (none: the redelivery pass offers them later). Nothing happens
+    on a non-business day, not even a record of the sweep: the next business day's sweep then
+    catches up every rule whose day fell on the holiday."""
+    if not rules.is_business_day(today):
+        return []
+    last = (
+        SweepRun.objects.filter(date__lt=today)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    decision = rules.decide(selectors.open_items(), today, selectors.sweep_rules(), since=last)
+    with transaction.atomic():
+        SweepRun.objects.get_or_create(date=today)
+        if not decision.digests:
+            return []
+        users = {
+            u.email: u for u in get_user_model().objects.filter(email__in=list(decision.digests))
+        }
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    recipient=recipient,
+                    user=users.get(recipient),
+                    kind=KIND,
+                    date=today,
+                    notices=[dataclasses.asdict(n) for n in notices],
+                )
+                for recipient, notices in decision.digests.items()
+            ],
+            ignore_conflicts=True,  # a second sweep for the same day adds nothing
+        )
+        rows = list(
+            Reminder.objects.filter(kind=KIND, date=today, recipient__in=list(decision.digests))
+        )
+        with translation.override(settings.LANGUAGE_CODE):  # the stored copy; screens word it anew
+            Notification.objects.bulk_create(
+                [
+                    Notification(user_id=r.user_id, reminder=r, message=r.summary())
+                    for r in rows
+                    if r.user_id
+                ],
+                ignore_conflicts=True,
+            )
+        readers = [r.user_id for r in rows if r.user_id]
+        transaction.on_commit(lambda: unread_count_clear(*readers))
+        pending = [r.pk for r in rows if r.status == Reminder.Status.PENDING]
+        if enqueue is not None:
+            transaction.on_commit(lambda: enqueue(pending))
+    return rows
+
+
+def reminder_send(*, reminder_id: int, now: dt.datetime | None = None) -> str:
+    """Claim the row, send its e-mail, mark it sent. Returns what happened."""
+    now = now or timezone.now()
+    claimed = (
+        Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=Reminder.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return "not pending"
+    reminder = Reminder.objects.get(pk=reminder_id)
+    notices = _still_open(reminder.notices)
+    if not notices:
+        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.CANCELLED)
+        Notification.objects.filter(reminder_id=reminder_id, read_at=None).update(read_at=now)
+        if reminder.user_id:
+            unread_count_clear(reminder.user_id)
+        return "nothing left"
+    try:
+        _message(reminder, notices).send()
+    except Exception as exc:  # SMTP down, refused, or a bug: the row must not stay claimed forever
+        return _failed(reminder, exc, now)
+    # Only the claim that sent it marks it sent (claimed_at is the claim's token).
+    marked = Reminder.objects.filter(
+        pk=reminder_id, status=Reminder.Status.SENDING, claimed_at=now
+    ).update(status=Reminder.Status.SENT, sent_at=timezone.now(), last_error="")
+    if not marked:
+        logger.error("reminder %s was sent after its claim expired", reminder_id)
+    return "sent"
+
+
+def _failed(reminder: Reminder, exc: Exception, now: dt.datetime) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:1000]
+    permanent = isinstance(exc, smtplib.SMTPRecipientsRefused)
+    if permanent or reminder.attempts >= MAX_ATTEMPTS:
+        Reminder.objects.filter(pk=reminder.pk).update(
+            status=Reminder.Status.FAILED, last_error=error
+        )
+        return "failed"
+    Reminder.objects.filter(pk=reminder.pk).update(
+        status=Reminder.Status.PENDING,
+        next_attempt_at=now + backoff(reminder.attempts),
+        last_error=error,
+    )
+    return "retry later"
+
+
+def reminders_redeliver(*, now: dt.datetime) -> list[int]:
+    """Rows to offer again: pending ones whose time has come, and claims abandoned by a dead worker."""
+    abandoned = Reminder.objects.filter(
+        status=Reminder.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    )
+    abandoned.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Reminder.Status.FAILED, last_error="the worker stopped while sending, too many times"
+    )
+    abandoned.update(status=Reminder.Status.PENDING)
+    due = Reminder.objects.filter(status=Reminder.Status.PENDING).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    return list(due.order_by("id").values_list("id", flat=True))
+
+
+def _still_open(notices: list[dict]) -> list[dict]:
+    """Reminders stop the moment an assignment is submitted: drop what is no longer open."""
+    open_ids = selectors.still_open({n["assignment_id"] for n in notices})
+    return [n for n in notices if n["assignment_id"] in open_ids]
+
+
+def _message(reminder: Reminder, notices: list[dict]) -> EmailMultiAlternatives:
+    assignments = Assignment.objects.select_related("standard").in_bulk(
+        [n["assignment_id"] for n in notices]
+    )
+    site = settings.SITE_URL.rstrip("/")
+    lines = [
+        {
+            **n,
+            "number": assignments[n["assignment_id"]].standard.number,
+            "title": assignments[n["assignment_id"]].standard.title_ja,
+            "url": site + reverse("reviews:assignment", args=[n["assignment_id"]]),
+        }
+        for n in notices
+    ]
+    context = {"reminder": reminder, "lines": lines, "site": site}
+    subject = f"【JIS総ざらいレビュー】調査票のお知らせ / JIS review reminders ({reminder.date.isoformat()})"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("reviews/email/digest.txt", context),
+        to=[reminder.recipient],
+        headers={"X-Jisreview-Reminder": str(reminder.pk)},
+    )
+    message.attach_alternative(render_to_string("reviews/email/digest.html", context), "text/html")
+    return message
+
+
+def sweep_if_missed(*, now: dt.datetime, enqueue: Enqueue | None = None) -> bool:
+    """Run today's sweep if its hour has passed and it has not run (beat or the broker was down at
+    09:00); `enqueue` as for reminders_sweep."""
+    local = timezone.localtime(now)
+    if local.hour < settings.REMINDER_SWEEP_HOUR or not rules.is_business_day(local.date()):
+        return False
+    if SweepRun.objects.filter(date=local.date()).exists():
+        return False
+    reminders_sweep(today=local.date(), enqueue=enqueue)
+    return True
+
+
+@transaction.atomic
+def notifications_mark_read(*, user) -> int:
+    """Mark all of the user's unread in-app notifications read; the cached count goes after commit."""
+    count = Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
+    transaction.on_commit(lambda: unread_count_clear(user.pk))
+    return count

@@ -1,0 +1,1 @@
+"""The survey: questionnaires, batches, assignments, answers and the workflow that moves them."""

@@ -1,0 +1,175 @@
+"""The catalog's filters plus survey results: priority, usability, citation, recommended action,
+survey fiscal year and the answer to any single-choice question (accepted responses only).
+
+Composed where survey data is queried: the priority screen and API use it, and so do the catalog's
+list page and API as jisreview/urls.py mounts them (the catalog itself knows only StandardFilter).
+Filtering on survey results is one of the ministry query tools (reviews.common.scope.can_query_survey):
+anyone else gets no standard for such a filter, and those who may use it get only the standards whose
+results they may read (reviews.common.scope.survey_visible_standards).
+"""
+
+from functools import cached_property
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+
+from reviews.common import scope
+from reviews.common.i18n import pick
+from reviews.plan.models import PlanEntry
+from reviews.priority import rule
+from reviews.survey import selectors
+from reviews.survey.models import Usability
+from standards import selectors as catalog_selectors
+from standards.filters import AnyYesNo, StandardFilter
+
+YES_NO = {"yes": True, "no": False}
+
+
+def options(question: dict) -> list[tuple[str, str]]:
+    """A single-choice or yes/no question's (value, label) pairs, labels in the active language."""
+    if question["type"] == "yes_no":
+        return [("yes", str(_("Yes"))), ("no", str(_("No")))]
+    return [(c["value"], pick(c["label"])) for c in question["choices"]]
+
+
+def answer_choices(questions: list[dict]) -> list:
+    """Grouped by question: (question, [("key:value", option), ...])."""
+    return [
+        (pick(q["label"]), [(f"{q['key']}:{value}", label) for value, label in options(q)])
+        for q in questions
+    ]
+
+
+def action_choices(questions: list[dict]) -> list[tuple[str, str]]:
+    question = next((q for q in questions if q["key"] == "recommended_action"), None)
+    return options(question) if question else []
+
+
+def reason_choices() -> list[tuple[str, str]]:
+    return [(code, str(label)) for code, label in rule.LABELS.items()]
+
+
+class OneAtATime(forms.Select):
+    """A plain drop-down on the page that starts on "any answer"; the API may repeat the parameter.
+
+    A drop-down without an empty choice starts on its first answer, and every apply would filter
+    on it: the empty choice comes first, and a blank parameter (that choice, sent) filters nothing.
+    """
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = any(value)
+        any_answer = self.create_option(name, "", _("Any"), not chosen, 0, attrs=attrs)
+        return [(None, [any_answer], 0), *super().optgroups(name, value, attrs)]
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if isinstance(values, list):
+            return values
+        return values
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[a-z_]+:[a-z_]+$",
+        "description": "question:value of an accepted response, e.g. could_be_used:yes; "
+        "repeat to require several",
+    }
+)
+class AnswerFilter(django_filters.MultipleChoiceFilter):
+    """Repeatable `answer=question:value`; every one must hold."""
+
+
+class SurveyStandardFilter(StandardFilter):
+    priority = django_filters.BooleanFilter(
+        method="filter_priority", label=_("Priority standard"), widget=AnyYesNo
+    )
+    reason = django_filters.ChoiceFilter(
+        choices=reason_choices,
+        method="filter_reason",
+        label=_("Priority reason"),
+        empty_label=_("Any"),
+    )
+    usability = django_filters.MultipleChoiceFilter(
+        field_name="outcome__usability",
+        choices=Usability.choices,
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Usable in procurement (survey)"),
+    )
+    cited = django_filters.BooleanFilter(
+        field_name="outcome__cited_in_procurement",
+        label=_("Cited in procurement today (survey)"),
+        widget=AnyYesNo,
+    )
+    recommended_action = django_filters.ChoiceFilter(
+        field_name="outcome__recommended_action",
+        choices=list,  # the current questionnaire's, set per filter set in __init__
+        label=_("Recommended action (survey)"),
+        empty_label=_("Any"),
+    )
+    survey_fy = django_filters.NumberFilter(
+        method="filter_survey_fy", label=_("Survey fiscal year")
+    )
+    answer = AnswerFilter(
+        choices=list,  # likewise
+        method="filter_answer",
+        widget=OneAtATime,
+        label=_("Answer to a question (survey)"),
+    )
+
+    SURVEY_FILTERS = (
+        "priority",
+        "reason",
+        "usability",
+        "cited",
+        "recommended_action",
+        "survey_fy",
+        "answer",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The current questionnaire's, read when first needed (a page drawing the form, or a
+        # request filtering on an answer), then kept for the request.
+        self.filters["answer"].extra["choices"] = lambda: answer_choices(self.questions)
+        self.filters["recommended_action"].extra["choices"] = lambda: action_choices(self.questions)
+
+    @cached_property
+    def questions(self) -> list[dict]:
+        return selectors.single_answer_questions()
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        if any(data.get(name) not in (None, "", [], ()) for name in self.SURVEY_FILTERS):
+            queryset = _survey_scope(getattr(self.request, "user", None), queryset)
+        return super().filter_queryset(queryset)
+
+    def filter_priority(self, queryset, name, value):
+        if value:
+            return queryset.filter(priority__is_priority=True)
+        return queryset.exclude(priority__is_priority=True)
+
+    def filter_reason(self, queryset, name, value: str):
+        return queryset.filter(catalog_selectors.json_list_contains("priority__reasons", value))
+
+    def filter_survey_fy(self, queryset, name, value):
+        planned = PlanEntry.objects.filter(standard=OuterRef("pk"), fiscal_year=value)
+        return queryset.filter(Exists(planned))
+
+    def filter_answer(self, queryset, name, values: list[str]):
+        types = {q["key"]: q["type"] for q in self.questions}
+        for pair in values:
+            key, _sep, value = pair.partition(":")
+            answer = YES_NO[value] if types.get(key) == "yes_no" else value
+            queryset = queryset.filter(**{f"outcome__response__answers__{key}": answer})
+        return queryset
+
+
+def _survey_scope(user, queryset):
+    if user is None or not scope.can_query_survey(user):
+        return queryset.none()
+    return scope.survey_visible_standards(user, queryset)

@@ -1,0 +1,40 @@
+"""scripts/bench_scan.py: the scanner benchmark reads every page of the PDF it generates and reports
+the figures scripts/bench.py prints beside their targets."""
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+@pytest.fixture
+def bench_scan(monkeypatch):
+    monkeypatch.syspath_prepend(str(SCRIPTS))
+    return importlib.import_module("bench_scan")
+
+
+def test_measures_every_page_of_the_generated_pdf(bench_scan, tmp_path):
+    path = tmp_path / "spec.pdf"
+    bench_scan.write_specification_pdf(path, pages=20)
+    result = bench_scan.measure(path, lookup=lambda numbers: {})
+    assert result["pages"] == 20
+    # full pages of text: 18 body pages with their citations, and 2 appendix lists of 34 rows
+    assert result["citations"] > 18 * 10 + 2 * 34
+    assert set(result) >= {"seconds", "cpu_seconds", "pages_per_second", "peak_mb"}
+    assert 0 < result["peak_mb"] < 300
+
+
+@pytest.mark.django_db
+def test_child_scan_reads_the_catalog(bench_scan, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        result = bench_scan.child_scan(pages=3)
+    assert result["pages"] == 3
+
+
+def test_runs_alone_without_a_database(bench_scan, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["bench_scan.py", "5"])
+    assert bench_scan.main() == 0
+    assert "5 pages in" in capsys.readouterr().err
