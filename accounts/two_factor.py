@@ -6,8 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -143,11 +141,3 @@ def secret_text(device: TOTPDevice) -> str:
     """The secret as an authenticator app asks for it when typed in: base32, in groups of four."""
     secret = base64.b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-
-
-def qr_code_data_url(text: str) -> str:
-    """`text` as a QR code, an SVG image in a data: URL (the content security policy allows images
-    from data: and no inline script; nothing is drawn with an imaging library)."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2)
-    svg = image.to_string(encoding="unicode")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import two_factor
@@ -21,6 +22,7 @@ from accounts.forms import CodeForm
 from accounts.middleware import owed_step_done
 from accounts.models import SavedSearch
 from accounts.passwords import client_address, password_reset_request_allowed
+from accounts.qr import qr_code_data_url
 from accounts.roles import Role, has_role, is_coordinator
 from accounts.saved_searches import saved_search_save
 from accounts.throttle import throttle_retry_after
@@ -77,14 +79,14 @@ def two_factor_verify(request):
             _verified(request, result.device)
             if result.used_recovery_code:
                 left = two_factor.recovery_codes_left(request.user)
-                messages.warning(
-                    request,
-                    _(
-                        "You signed in with a recovery code; %(left)d are left. "
-                        "Make new ones on the account page if you are running out."
-                    )
-                    % {"left": left},
+                message = ngettext(
+                    "You signed in with a recovery code; %(left)d is left. "
+                    "Make new ones on the account page if you are running out.",
+                    "You signed in with a recovery code; %(left)d are left. "
+                    "Make new ones on the account page if you are running out.",
+                    left,
                 )
+                messages.warning(request, message % {"left": left})
             return redirect(next_url)
         form.add_error("code", _wrong_code_message(result.retry_after))
     return render(
@@ -161,7 +163,7 @@ def two_factor_setup(request):
             "form": form,
             "next": next_url,
             "secret": two_factor.secret_text(device),
-            "qr_code": two_factor.qr_code_data_url(device.config_url),
+            "qr_code": qr_code_data_url(device.config_url),
             "replacing": replacing,
             "required": required,
             # the step a required user's first sign-in must take before anything else

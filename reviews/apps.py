@@ -12,7 +12,9 @@ class ReviewsConfig(AppConfig):
         # Imported here, not at the top: receivers import models, which load only once the app
         # registry is ready.
         from reviews.priority import receivers as priority_receivers  # noqa: F401
+        from reviews.reminders import receivers as reminders_receivers  # noqa: F401
         from reviews.survey import receivers as survey_receivers  # noqa: F401
 
+        panels.register("reviews/_standard_plan.html")
         panels.register("reviews/_standard_outcome.html")
         panels.register("reviews/_standard_follow_ups.html")

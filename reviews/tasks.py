@@ -1,11 +1,13 @@
-"""Celery tasks: thin adapters that take ids, call a service, and return what it did. The step that
-enqueues reminder sends lives here, beside its task, and is handed to the sweep."""
+"""Celery tasks: thin adapters that take ids, call a service, and return what it did. The steps that
+enqueue reminder sends and re-plan runs live here, beside their tasks, and are handed to the sweep
+and (through reviews/urls.py) to the plan screen."""
 
 import logging
 
 from celery import shared_task
 from django.utils import timezone
 
+from reviews.plan import services as plan
 from reviews.priority.services import priorities_recompute
 from reviews.reminders import services as reminders
 
@@ -47,3 +49,23 @@ def redeliver_reminders() -> int:
 def refresh_priorities() -> int:
     """Daily: "review due soon" moves with the calendar."""
     return priorities_recompute(today=timezone.localdate())
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def replan(run_id: int) -> str:
+    """The re-plan asked for on the plan screen; the run's row claims it, so a task delivered twice
+    plans once."""
+    run = plan.plan_run_execute(run_id=run_id, today=timezone.localdate())
+    return run.state if run is not None else "missing"
+
+
+def enqueue_replan(run_id: int) -> bool:
+    """Hand a re-plan run to the worker; with the broker down the run is closed at once, so the
+    screen says so instead of waiting for a worker that will never hear of it."""
+    try:
+        replan.apply_async((run_id,), retry=False)
+    except Exception as exc:  # broker unreachable
+        logger.warning("could not enqueue re-plan run %s: %s", run_id, exc)
+        plan.plan_run_not_queued(run_id=run_id)
+        return False
+    return True

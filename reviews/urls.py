@@ -7,12 +7,17 @@ from reviews.reminders import views as reminders
 from reviews.reporting import views as reporting
 from reviews.survey import batch_views
 from reviews.survey import views as survey
+from reviews.tasks import enqueue_replan, enqueue_sends
 
 app_name = "reviews"
 urlpatterns = [
     path("plan/", plan.plan_overview, name="plan"),
     path("plan/move/", plan.plan_move, name="plan-move"),
     path("plan/lock/<int:year>/", plan.plan_lock_year, name="plan-lock"),
+    path("plan/unlock/<int:year>/", plan.plan_unlock_year, name="plan-unlock"),
+    # the plan step may not import the tasks: the re-plan's doorbell is handed to the view here
+    path("plan/replan/", plan.plan_replan, {"enqueue": enqueue_replan}, name="plan-replan"),
+    path("plan/runs/<int:pk>/", plan.plan_run_status, name="plan-run"),
     path("plan/export.csv", plan.plan_export, {"fmt": "csv"}, name="plan-export-csv"),
     path("plan/export.xlsx", plan.plan_export, {"fmt": "xlsx"}, name="plan-export-xlsx"),
     path("priorities/", priority.priority_list, name="priorities"),
@@ -49,6 +54,12 @@ urlpatterns = [
     path("assignments/<int:pk>/decide/", survey.assignment_decide, name="assignment-decide"),
     path("batches/", batch_views.batch_list, name="batches"),
     path("reminders/", reminders.reminder_log, name="reminders"),
+    path(
+        "reminders/<int:pk>/resend/",
+        reminders.reminder_resend,
+        {"enqueue": enqueue_sends},
+        name="reminder-resend",
+    ),
     path("notifications/", reminders.notification_list, name="notifications"),
     path("batches/<int:pk>/", batch_views.batch_detail, name="batch"),
     path("dashboard/", reporting.survey_dashboard, name="dashboard"),

@@ -1,13 +1,21 @@
-"""History for bulk writes, copied inside the database into django-simple-history's tables.
+"""A standard's history: written for bulk writes inside the database, and read back in words.
 
 Building a Python object per history row doubles the cost of an 11,000-row import; an
 INSERT … SELECT writes the same rows that simple-history would, straight from the source table.
+Read back, each change names its field by its label and shows values as the pages do (状態 有効 →
+廃止, not status active → withdrawn).
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.db import connection, models
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
+from standards.models import Degree, StrategicField
 
 # Bounded so an IN (…) list stays well under SQLite's limit on query parameters.
 CHUNK = 900
@@ -73,3 +81,87 @@ def record_m2m(
         f"WHERE t.{source} {{condition}}"
     )
     _execute_for_ids(sql, [connection.ops.adapt_datetimefield_value(date)], ids)
+
+
+# --- reading it back ---------------------------------------------------------------------------
+
+CHANGE_TYPES = {
+    "+": pgettext_lazy("history", "Created"),
+    "~": pgettext_lazy("history", "Changed"),
+    "-": pgettext_lazy("history", "Deleted"),
+}
+# JSON lists whose items are codes of a fixed list, shown by their labels
+_LIST_LABELS = {"strategic_fields": StrategicField}
+
+
+@dataclass
+class Entry:
+    """One line of the history: when, who, what kind of change, why, and each field changed."""
+
+    at: dt.datetime
+    user: object
+    change_type: str
+    reason: str
+    history_id: int
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (label, old, new)
+
+
+def entry(record, changes: list[tuple[str, str, str]] | None = None) -> Entry:
+    return Entry(
+        at=record.history_date,
+        user=record.history_user,
+        change_type=str(CHANGE_TYPES.get(record.history_type, record.history_type)),
+        reason=record.history_change_reason or "",
+        history_id=record.history_id,
+        changes=changes or [],
+    )
+
+
+def readable_changes(model: type[models.Model], delta, names: Mapping[str, Mapping]) -> list:
+    """(label, old, new) for each change of a simple-history diff (foreign keys as ids), with the
+    related rows named through `names`: field name → {id or code: name}."""
+    rows = []
+    for change in delta.changes:
+        model_field = model._meta.get_field(change.field)
+        label = capfirst(str(model_field.verbose_name))
+        known = names.get(change.field, {})
+        rows.append(
+            (label, shown(model_field, change.old, known), shown(model_field, change.new, known))
+        )
+    return rows
+
+
+def shown(model_field, value, names: Mapping | None = None) -> str:
+    """A stored value as a page shows it; empty for no value."""
+    names = names or {}
+    if value is None or value == "" or value == []:
+        return ""
+    separator = pgettext("list separator", ", ")
+    if model_field.many_to_many:  # through rows: {"standard": 1, "ministry": "METI"}
+        targets = [next(v for k, v in row.items() if k != "standard") for row in value]
+        return separator.join(str(names.get(t, t)) for t in targets)
+    if model_field.is_relation:
+        return str(names.get(value, value))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        labels = (
+            dict(_LIST_LABELS[model_field.name].choices) if model_field.name in _LIST_LABELS else {}
+        )
+        return separator.join(str(labels.get(item, item)) for item in value)
+    return str(value)
+
+
+def correspondence_entry(record) -> Entry:
+    """An international correspondence added, changed or removed, as one line."""
+    degree = dict(Degree.choices).get(record.degree, record.degree)
+    text = f"{record.designation} ({degree})" if degree else record.designation
+    old, new = ("", text) if record.history_type != "-" else (text, "")
+    return entry(record, [(str(CORRESPONDENCE_LABEL), old, new)])
+
+
+CORRESPONDENCE_LABEL = gettext_lazy("International standard")

@@ -8,8 +8,10 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from standards import history
 from standards.importing import CatalogReport, read_catalog
 from standards.models import (
+    DraftingBody,
     InternationalCorrespondence,
     Ministry,
     Standard,
@@ -86,19 +88,41 @@ def standard_detail_queryset():
     )
 
 
-def standard_history(*, standard: Standard) -> list[dict]:
-    """The standard's change history, newest first, each entry with the fields that changed."""
+def standard_history(*, standard: Standard) -> list[history.Entry]:
+    """The standard's change history and its international correspondences', in one list, newest
+    first, each change in words: field labels, values as the pages show them."""
     records = list(
         standard.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
-    entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older, foreign_keys_are_objs=False)
-            changes = [(c.field, c.old, c.new) for c in delta.changes]
-        entries.append({"record": newer, "changes": changes})
-    return entries
+    deltas = [
+        newer.diff_against(older, foreign_keys_are_objs=False) if older is not None else None
+        for newer, older in zip(records, [*records[1:], None], strict=True)
+    ]
+    names = _history_names(d for d in deltas if d is not None)
+    entries = [
+        history.entry(record, history.readable_changes(Standard, delta, names) if delta else [])
+        for record, delta in zip(records, deltas, strict=True)
+    ]
+    correspondences = InternationalCorrespondence.history.filter(standard_id=standard.pk)
+    entries += [
+        history.correspondence_entry(record)
+        for record in correspondences.select_related("history_user")
+    ]
+    return sorted(entries, key=lambda e: (e.at, e.history_id), reverse=True)
+
+
+def _history_names(deltas) -> dict[str, dict]:
+    """The names of the ministries and drafting bodies the history refers to (two queries)."""
+    body_ids = set()
+    for delta in deltas:
+        for change in delta.changes:
+            if change.field == "drafting_body":
+                body_ids |= {change.old, change.new} - {None}
+            elif change.field == "drafting_bodies":
+                body_ids |= {row["draftingbody"] for row in (change.old or []) + (change.new or [])}
+    ministries = {m.code: m.name for m in Ministry.objects.all()}
+    bodies = dict(DraftingBody.objects.filter(pk__in=body_ids).values_list("pk", "name"))
+    return {"ministries": ministries, "drafting_body": bodies, "drafting_bodies": bodies}
 
 
 def today() -> dt.date:

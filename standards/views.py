@@ -70,11 +70,6 @@ def standard_detail(request, pk: int):
             "standard": standard,
             "history": selectors.standard_history(standard=standard),
             "panels": panels.panels(),
-            "correspondence_history": standard.correspondences.model.history.filter(
-                standard_id=standard.pk
-            )
-            .select_related("history_user")
-            .order_by("-history_date")[:50],
         },
     )
 

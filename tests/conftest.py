@@ -10,6 +10,7 @@ import os
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -80,15 +81,30 @@ def outsider(db, django_user_model):
     return _user(django_user_model, "outsider", None)
 
 
-@pytest.fixture
-def api_client():
-    return APIClient()
+def _in_test_language(request, client):
+    """Requests are in English, the messages' source language, unless the test asks for Japanese
+    (@pytest.mark.japanese): pages by the language cookie (they ignore Accept-Language), the API by
+    both. A request that names no language gets Japanese, the site's default."""
+    if not request.node.get_closest_marker("japanese"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture
-def token_client(db):
+def client(request):
+    return _in_test_language(request, Client())
+
+
+@pytest.fixture
+def api_client(request):
+    return _in_test_language(request, APIClient())
+
+
+@pytest.fixture
+def token_client(db, request):
     def make(user):
-        client = APIClient()
+        client = _in_test_language(request, APIClient())
         _token, key = api_token_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client

@@ -35,7 +35,7 @@ def _has_navigation(page: str) -> bool:
 @pytest.mark.parametrize(
     ("language", "titles"),
     [
-        ("ja", {404: "ページが見つかりません", 403: "アクセス禁止"}),
+        ("ja", {404: "ページが見つかりません", 403: "アクセスできません"}),
         ("en", {404: "Page not found", 403: "Forbidden"}),
     ],
 )
@@ -61,8 +61,9 @@ def test_a_reason_given_with_permission_denied_is_shown(rf: RequestFactory, revi
     assert "You may not change this." in response.content.decode()
 
 
+@pytest.mark.japanese
 def test_an_anonymous_visitor_gets_the_page_without_the_menu(client):
-    response = client.get("/no-such-page/")
+    response = client.get("/no-such-page/")  # no language chosen: Japanese
     page = response.content.decode()
     assert (response.status_code, _title(page)) == (404, "ページが見つかりません")
     assert "<nav" not in page and 'href="/"' in page

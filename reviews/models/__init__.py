@@ -1,7 +1,7 @@
 """Every model of the review app, gathered so Django finds them; each domain package owns its own.
 
-- reviews.plan.models: Programme, PlanYear, PlanReason, PlanEntry (and validate_days_list, which
-  the migrations name as reviews.models.validate_days_list)
+- reviews.plan.models: Programme, PlanYear, PlanReason, PlanEntry, PlanRun (and
+  validate_days_list, which the migrations name as reviews.models.validate_days_list)
 - reviews.survey.models: QuestionnaireVersion, RoutingRule, Batch, Assignment, Response,
   Transition, Usability, StandardOutcome
 - reviews.priority.models: StandardPriority
@@ -13,7 +13,14 @@ admin, migrations, tests and scripts.
 """
 
 from reviews.follow_ups.models import FollowUp
-from reviews.plan.models import PlanEntry, PlanReason, PlanYear, Programme, validate_days_list
+from reviews.plan.models import (
+    PlanEntry,
+    PlanReason,
+    PlanRun,
+    PlanYear,
+    Programme,
+    validate_days_list,
+)
 from reviews.priority.models import StandardPriority
 from reviews.reminders.models import Notification, Reminder, SweepRun
 from reviews.survey.models import (
@@ -34,6 +41,7 @@ __all__ = [
     "Notification",
     "PlanEntry",
     "PlanReason",
+    "PlanRun",
     "PlanYear",
     "Programme",
     "QuestionnaireVersion",

@@ -5,7 +5,9 @@ A standard is on time when it is surveyed no later than its effective due year (
 or one without dates, is due in the first year; one due after the programme may go in any year).
 Fast-track standards go in the first year; fixed standards keep their year; locked years take
 nothing new. A standard whose every on-time year is locked, or that is fixed after its due year, is
-late at any capacity ("unavoidable").
+late at any capacity ("unavoidable"); the best a plan can do for one that is free is the first open
+year, and the least capacity is the one at which every standard is on time or, if unavoidable, no
+later than that: the plan as little late as the locks allow.
 """
 
 import math
@@ -64,15 +66,16 @@ class Lateness:
 def capacity_for_limit(limit: int, tolerance_percent: int) -> int:
     """The least yearly capacity whose limit (capacity plus tolerance, rounded down) reaches `limit`."""
     capacity = math.ceil(limit * 100 / (100 + tolerance_percent))
-    while capacity > 0 and _limit(capacity - 1, tolerance_percent) >= limit:
+    while capacity > 0 and limit_for_capacity(capacity - 1, tolerance_percent) >= limit:
         capacity -= 1
-    while _limit(capacity, tolerance_percent) < limit:
+    while limit_for_capacity(capacity, tolerance_percent) < limit:
         capacity += 1
     return capacity
 
 
-def _limit(capacity: int, tolerance_percent: int) -> int:
-    # the same rounding as reviews.plan.models.Programme.capacity_limit
+def limit_for_capacity(capacity: int, tolerance_percent: int) -> int:
+    """The most a year may hold at this capacity (2,200 ± 5 % → 2,310), rounded down as
+    reviews.plan.models.Programme.capacity_limit rounds it."""
     return math.floor(capacity * (100 + tolerance_percent) / 100)
 
 
@@ -89,10 +92,11 @@ def _late_when_fixed(item: planning.Item, problem: planning.Problem) -> bool:
 
 
 def min_on_time_capacity(problem: planning.Problem, *, tolerance_percent: int = 0) -> OnTime:
-    """Exact: each standard's on-time years are a prefix of the open years, so by Hall's theorem a
-    limit L suffices exactly when, for every open year k, the standards that must be placed by k fit
-    in the room of the open years up to k. That room grows with L, so the least L is found by
-    bisection. (The planner puts lateness first, so its plan at that limit is on time too.)"""
+    """Exact: each standard's best years (its on-time years, or the first open year for one late
+    at any capacity) are a prefix of the open years, so by Hall's theorem a limit L suffices exactly
+    when, for every open year k, the standards that must be placed by k fit in the room of the open
+    years up to k. That room grows with L, so the least L is found by bisection. (The planner puts
+    years late before every other cost, so its plan at that limit is as little late as this.)"""
     open_years = [y for y in problem.year_range if y not in problem.locked_years]
     fixed = Counter(item.current_year for item in problem.items if item.fixed)
     deadlines: Counter[int] = Counter()
@@ -108,7 +112,8 @@ def min_on_time_capacity(problem: planning.Problem, *, tolerance_percent: int = 
         else:
             unavoidable.append(item.key)
             if open_years:
-                deadlines[open_years[-1]] += 1  # late anyway: it may go wherever there is room
+                # late anyway, but each year later is a year more late: its best is the first open year
+                deadlines[open_years[0]] += 1
 
     def fits(limit: int) -> bool:
         must, room = 0, 0

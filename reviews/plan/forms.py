@@ -1,7 +1,11 @@
-"""The plan screen's form: move one standard to another year, with the reason."""
+"""The plan screen's forms: move one standard to another year, with the reason; preview the plan at
+another yearly capacity."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+# A preview solves the whole plan: a capacity beyond the catalog's size says nothing more.
+MAX_PREVIEW_CAPACITY = 100_000
 
 
 class MoveForm(forms.Form):
@@ -12,3 +16,16 @@ class MoveForm(forms.Form):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = [(y, f"FY{y}") for y in years]
+
+
+class CapacityForm(forms.Form):
+    """What if the capacity were N: read from the query string, so it writes nothing. Left empty,
+    the plan is shown as it stands."""
+
+    capacity = forms.IntegerField(
+        label=_("Standards a year"),
+        required=False,
+        min_value=1,
+        max_value=MAX_PREVIEW_CAPACITY,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )

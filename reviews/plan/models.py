@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -76,7 +77,8 @@ class Programme(models.Model):
 
 
 class PlanYear(models.Model):
-    """One fiscal year of a programme; a locked year is never changed by re-planning."""
+    """One fiscal year of a programme; a locked year is never changed by re-planning. Each lock
+    and unlock is kept in its history, with who and why."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="plan_years")
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
@@ -84,6 +86,8 @@ class PlanYear(models.Model):
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("programme", "fiscal_year")
@@ -154,3 +158,60 @@ class PlanEntry(models.Model):
 
     def __str__(self):
         return f"{self.standard_id} → FY{self.fiscal_year}"
+
+
+class PlanRun(models.Model):
+    """One re-plan asked for on the plan screen and run by the worker: the record the screen polls
+    for its progress, and what the run did. At most one run of a programme is open at a time."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("finished")
+        FAILED = "failed", _("failed")
+
+    class Step(models.IntegerChoices):
+        WAITING = 0, _("Waiting for the worker")
+        READING = 1, _("Reading the catalog and the plan")
+        SOLVING = 2, _("Computing the plan")
+        WRITING = 3, _("Writing the plan")
+        FINISHED = 4, _("Finished")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="runs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    step = models.PositiveSmallIntegerField(_("step"), choices=Step.choices, default=Step.WAITING)
+    created = models.PositiveIntegerField(_("newly planned"), default=0)
+    moved = models.PositiveIntegerField(_("moved"), default=0)
+    removed = models.PositiveIntegerField(_("removed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ("-requested_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=models.Q(finished_at=None),
+                name="plan_run_one_open_per_programme",
+            )
+        ]
+        verbose_name = _("re-plan run")
+        verbose_name_plural = _("re-plan runs")
+
+    def __str__(self):
+        return f"{self.programme} {self.requested_at:%Y-%m-%d %H:%M} {self.state}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.finished_at is None

@@ -83,7 +83,7 @@ class Problem:
         can add up to. A fixed weight (it was 20) let the levelling of two ministries buy a late
         standard at the price of an early one, so a plan could be late where an on-time one fits."""
         per_standard = EARLY_COST * max(0, self.years - 1) + MOVE_COST + LEVELLING_COST
-        return 20
+        return per_standard * len(self.items) + 1
 
 
 @dataclass(frozen=True, slots=True)

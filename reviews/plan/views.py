@@ -1,17 +1,20 @@
-"""The coordinators' plan screen: counts, charts, locking a year, moving a standard, exports."""
+"""The coordinators' plan screen: counts, charts, the backlog against the capacity (and a preview at
+another), re-planning on the worker, locking and unlocking a year, moving a standard, exports."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_coordinator
 from reviews.common import scope
 from reviews.plan import selectors, services
-from reviews.plan.forms import MoveForm
-from reviews.plan.models import PlanEntry
+from reviews.plan.forms import CapacityForm, MoveForm
+from reviews.plan.models import PlanEntry, PlanRun
 from standards import exports
 from standards.numbers import InvalidJisNumber, parse_jis_number
 
@@ -30,36 +33,72 @@ def plan_overview(request):
     programme = _readable_programme(request)
     if programme is None:
         return render(request, "reviews/plan_empty.html")
-    return render(
-        request,
-        "reviews/plan.html",
-        _plan_context(request, programme, MoveForm(years=programme.fiscal_years)),
-    )
+    return render(request, "reviews/plan.html", _plan_context(request, programme))
 
 
-def _plan_context(request, programme, form) -> dict:
+def _plan_context(request, programme, form: MoveForm | None = None) -> dict:
+    """The plan screen; `form` is a refused move, else an empty one offering the open years."""
     today = timezone.localdate()
-    years = selectors.plan_years(programme, today)
+    locks = selectors.year_locks(programme)
+    years = selectors.plan_years(programme, today, locks)
+    if form is None:
+        form = MoveForm(years=[y["fiscal_year"] for y in years if not y["locked"]])
     top = max([programme.capacity_limit, *(y["total"] for y in years)]) or 1
     for index, year in enumerate(years):
         year["height"] = round(CHART_HEIGHT * year["total"] / top)
         year["y"] = CHART_HEIGHT - year["height"]
         year["x"] = index * CHART_SLOT
-    ministries = selectors.plan_counts(programme, "ministry")
+    capacity_form = CapacityForm(request.GET or None)
+    capacity = capacity_form.cleaned_data["capacity"] if capacity_form.is_valid() else None
+    backlog = selectors.plan_backlog(programme, today=today, capacity=capacity, locks=locks)
     return {
         "programme": programme,
         "years": years,
         "capacity_y": CHART_HEIGHT - round(CHART_HEIGHT * programme.capacity_limit / top),
         "chart_height": CHART_HEIGHT,
         "chart_width": CHART_SLOT * len(years),
-        "ministry_rows": _rows(ministries, programme.fiscal_years),
+        "ministry_rows": _rows(
+            selectors.plan_counts(programme, "ministry"), programme.fiscal_years
+        ),
         "division_rows": _rows(
             selectors.plan_counts(programme, "division"), programme.fiscal_years
         ),
         "form": form,
+        "capacity_form": capacity_form,
+        "backlog": backlog,
+        "backlog_ratio": backlog.due_first_year / backlog.capacity if backlog.capacity else 0,
+        "backlog_ministries": _backlog_ministries(backlog, programme.fiscal_years),
+        "no_longer_planned": _no_longer_planned(years, backlog),
+        "run": selectors.plan_run_latest(programme),
+        "lock_history": selectors.lock_history(programme),
         "manual_moves": selectors.manual_moves(programme),
         "can_edit": is_coordinator(request.user),
     }
+
+
+def _no_longer_planned(years, backlog) -> int:
+    """Entries of standards the review no longer plans (withdrawn, or TS/TR): the next re-plan
+    removes them. Only the plan as it stands tells (a preview plans other years)."""
+    if backlog.preview or backlog.lateness is None:
+        return 0
+    return max(0, sum(y["total"] for y in years) - backlog.lateness.planned)
+
+
+def _backlog_ministries(backlog, fiscal_years) -> list[dict]:
+    """The by-ministry table of the backlog: name, planned, late, and late per year."""
+    if backlog.lateness is None:
+        return []
+    return [
+        {
+            "name": backlog.ministry_names.get(row.ministry, row.ministry)
+            if row.ministry
+            else selectors.NO_MINISTRY,
+            "planned": row.planned,
+            "late": row.late,
+            "late_by_year": [row.late_by_year.get(year, 0) for year in fiscal_years],
+        }
+        for row in backlog.lateness.by_ministry
+    ]
 
 
 def _rows(table: dict[str, dict[int, int]], fiscal_years) -> list[dict]:
@@ -75,18 +114,90 @@ def _rows(table: dict[str, dict[int, int]], fiscal_years) -> list[dict]:
     return rows
 
 
-@require_POST
-def plan_lock_year(request, year: int):
+def _editable_programme(request, year: int | None = None):
     if not is_coordinator(request.user):
         raise PermissionDenied
     programme = selectors.current_programme()
-    if programme is None or year not in programme.fiscal_years:
-        raise PermissionDenied
-    services.plan_year_lock(programme=programme, year=year, by=request.user)
-    messages.success(
-        request, _("FY%(year)s is locked: re-planning will not change it.") % {"year": year}
+    if programme is None or (year is not None and year not in programme.fiscal_years):
+        raise Http404
+    return programme
+
+
+@require_http_methods(["GET", "POST"])
+def plan_lock_year(request, year: int):
+    """Lock a year, after a confirmation page (a POST without `confirm` shows it too)."""
+    programme = _editable_programme(request, year)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.plan_year_lock(programme=programme, year=year, by=request.user)
+        messages.success(
+            request, _("FY%(year)s is locked: re-planning will not change it.") % {"year": year}
+        )
+        return redirect("reviews:plan")
+    return _confirm_page(request, programme, year, lock=True)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_unlock_year(request, year: int):
+    """Unlock a year locked by hand, after a confirmation page; the unlock enters its history."""
+    programme = _editable_programme(request, year)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.plan_year_unlock(
+                programme=programme, year=year, by=request.user, today=timezone.localdate()
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("FY%(year)s is unlocked: re-planning may change it again.") % {"year": year},
+            )
+        return redirect("reviews:plan")
+    return _confirm_page(request, programme, year, lock=False)
+
+
+def _confirm_page(request, programme, year: int, *, lock: bool):
+    row = next(
+        y for y in selectors.plan_years(programme, timezone.localdate()) if y["fiscal_year"] == year
     )
-    return redirect("reviews:plan")
+    return render(
+        request,
+        "reviews/plan_lock_confirm.html",
+        {"programme": programme, "year": row, "lock": lock},
+    )
+
+
+@require_POST
+def plan_replan(request, enqueue):
+    """Re-plan on the worker; the plan screen follows the run. `enqueue` comes from reviews/urls.py:
+    the plan step may not import the tasks module, which imports every step."""
+    programme = _editable_programme(request)
+    _run, new = services.plan_run_request(programme=programme, by=request.user, enqueue=enqueue)
+    if not new:
+        messages.info(request, _("A re-plan is already under way: its progress is shown below."))
+    return redirect(reverse("reviews:plan") + "#replan")
+
+
+@require_GET
+def plan_run_status(request, pk: int):
+    """Where a re-plan run is, for the plan screen to poll (static/js/plan.js)."""
+    if not scope.can_read_plan(request.user):
+        raise PermissionDenied
+    run = selectors.plan_run_for_reader(pk)
+    if run is None:
+        raise Http404
+    return JsonResponse(
+        {
+            "id": run.pk,
+            "state": run.state,
+            "state_label": str(run.get_state_display()),
+            "step": run.step,
+            "steps": PlanRun.Step.FINISHED.value,
+            "step_label": str(run.get_step_display()),
+            "finished": not run.is_open,
+        }
+    )
 
 
 @require_POST

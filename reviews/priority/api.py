@@ -9,7 +9,6 @@ from reviews.priority.filters import PriorityStandardFilter
 from reviews.survey.exports import related, survey_table
 from reviews.survey.models import Usability
 from standards.api import ExportableListMixin, export_schema
-from standards.filters import ORDERING_FIELDS
 from standards.models import Standard
 
 
@@ -116,13 +115,14 @@ _DATE = serializers.DateField()
     retrieve=extend_schema(summary="One standard's priority verdict and survey outcome"),
 )
 class PriorityStandardViewSet(ExportableListMixin, viewsets.ReadOnlyModelViewSet):
-    """Filters as on /api/standards/; `priority=false` lists the standards that are not priorities."""
+    """Filters as on /api/standards/, plus `exclude_due_soon=1`; `priority=false` lists the standards
+    that are not priorities. Ranked strongest first (`ordering=-strength`), then by number."""
 
     serializer_class = PriorityStandardSerializer
     permission_classes = [CanQuerySurvey]
     filterset_class = PriorityStandardFilter
-    ordering_fields = ORDERING_FIELDS
-    ordering = ("division", "number")
+    ordering_fields = selectors.ORDERING
+    ordering = selectors.RANKED
     export_name = "priority-standards"
 
     def get_queryset(self):

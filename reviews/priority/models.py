@@ -13,6 +13,9 @@ class StandardPriority(models.Model):
     )
     is_priority = models.BooleanField(_("priority"), default=False)
     reasons = models.JSONField(_("reasons"), default=list)
+    # reviews.priority.rule.strength(reasons): the list's rank, highest first, kept as a column so
+    # the ranking is an ORDER BY
+    strength = models.PositiveSmallIntegerField(_("strength"), default=0)
     computed_at = models.DateTimeField(_("computed"))
 
     class Meta:

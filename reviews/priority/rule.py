@@ -1,9 +1,11 @@
-"""Which standards a ministry should treat as priorities, and why (plain data in and out).
+"""Which standards a ministry should treat as priorities, why, and how strongly (plain data in and
+out).
 
 A standard still in force is a priority when any of these holds; each reason is kept, in words:
 fast-tracked; usable in public procurement (with or without conditions) according to its accepted
 survey response; already cited in procurement; tagged with a strategic field; recommended for
 revision; or its statutory review is overdue or falls due before the end of the next fiscal year.
+The list is a ranking: evidence from procurement outranks the calendar (see STRENGTH_ORDER).
 """
 
 import datetime as dt
@@ -25,9 +27,42 @@ LABELS = {
 }
 REASONS = tuple(LABELS)
 
+# The reasons, strongest first. Procurement's own evidence comes first (a citation in a
+# specification today, then the survey's verdict that the standard could be used), then the
+# ministry's and the catalog's judgements, and the calendar last: most priorities qualify only
+# because their five-year review falls due, which says nothing about procurement.
+STRENGTH_ORDER = (
+    "cited_in_procurement",
+    "usable",
+    "usable_with_conditions",
+    "fast_track",
+    "revision_recommended",
+    "strategic_field",
+    "review_due_soon",
+)
+
+
+def strength(reasons) -> int:
+    """A rank to sort by, highest first: one standard outranks another when its strongest reason is
+    stronger, the next strongest breaking a tie, and so on. Each reason is a bit, the strongest the
+    highest, so the comparison is one of integers (stored, and ordered by in SQL). 0: no reason."""
+    last = len(STRENGTH_ORDER) - 1
+    return sum(1 << (last - STRENGTH_ORDER.index(code)) for code in set(reasons) & set(REASONS))
+
+
+# The strength of a standard that is a priority only because its review falls due.
+DUE_SOON_ONLY = strength(("review_due_soon",))
+
+
+def strongest_first(reasons) -> list[str]:
+    """The reason codes, strongest first (codes this module does not know go last, as given)."""
+    rank = {code: i for i, code in enumerate(STRENGTH_ORDER)}
+    return sorted(reasons, key=lambda code: rank.get(code, len(rank)))
+
 
 def reasons_in_words(reasons) -> list[str]:
-    return [str(LABELS.get(code, code)) for code in reasons]
+    """The reasons in words, strongest first."""
+    return [str(LABELS.get(code, code)) for code in strongest_first(reasons)]
 
 
 @dataclass(frozen=True)
@@ -43,11 +78,15 @@ class Facts:
 
 @dataclass(frozen=True)
 class Priority:
-    reasons: tuple[str, ...] = field(default_factory=tuple)
+    reasons: tuple[str, ...] = field(default_factory=tuple)  # strongest first
 
     @property
     def is_priority(self) -> bool:
         return bool(self.reasons)
+
+    @property
+    def strength(self) -> int:
+        return strength(self.reasons)
 
 
 def priority(facts: Facts, today: dt.date) -> Priority:
@@ -63,4 +102,4 @@ def priority(facts: Facts, today: dt.date) -> Priority:
         "review_due_soon": facts.review_due_on is not None
         and fiscal_year(facts.review_due_on) <= fiscal_year(today) + 1,
     }
-    return Priority(tuple(reason for reason in REASONS if checks[reason]))
+    return Priority(tuple(reason for reason in STRENGTH_ORDER if checks[reason]))

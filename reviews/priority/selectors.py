@@ -6,12 +6,19 @@ from django.db.models.functions import Coalesce
 from reviews.common import scope
 from reviews.follow_ups.models import OPEN_STATUSES, FollowUp
 from reviews.plan.models import PlanEntry
+from standards.filters import ORDERING_FIELDS
 from standards.models import Standard
+
+# The ranking (reviews.priority.rule.strength), strongest first, then by number: the ministry
+# screen, its exports and /api/priorities/ list in this order unless asked for another.
+RANKED = ("-strength", "number")
+ORDERING = (*ORDERING_FIELDS, "strength")
 
 
 def survey_standards(user):
-    """Standards whose survey results the user may read, with their verdict, outcome and the
-    counts the ministry screens show (plan year of the survey, open follow-up actions)."""
+    """Standards whose survey results the user may read, with their verdict, outcome, rank
+    (`strength`, 0 for a standard without a verdict) and the counts the ministry screens show (plan
+    year of the survey, open follow-up actions)."""
     open_follow_ups = (
         FollowUp.objects.filter(standard=OuterRef("pk"), status__in=OPEN_STATUSES)
         .order_by()
@@ -30,6 +37,7 @@ def survey_standards(user):
         .annotate(
             open_follow_ups=Coalesce(Subquery(open_follow_ups), 0),
             survey_fy=Subquery(survey_fy),
+            strength=Coalesce("priority__strength", 0),
         )
     )
     return scope.survey_visible_standards(user, queryset)

@@ -37,6 +37,7 @@ def priorities_recompute(*, today, standard_ids: list[int] | None = None) -> int
                 standard_id=pk,
                 is_priority=verdict.is_priority,
                 reasons=list(verdict.reasons),
+                strength=verdict.strength,
                 computed_at=now,
             )
         )
@@ -45,6 +46,6 @@ def priorities_recompute(*, today, standard_ids: list[int] | None = None) -> int
         batch_size=bulk.BATCH_SIZE,
         update_conflicts=True,
         unique_fields=["standard"],
-        update_fields=["is_priority", "reasons", "computed_at"],
+        update_fields=["is_priority", "reasons", "strength", "computed_at"],
     )
     return len(rows)

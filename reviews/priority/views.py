@@ -12,7 +12,6 @@ from reviews.priority import rule, selectors
 from reviews.priority.filters import PriorityStandardFilter
 from reviews.survey.exports import related, survey_table
 from standards import exports
-from standards.filters import ORDERING_FIELDS
 from standards.selectors import ministry_choices, today
 
 PAGE_SIZE = 50
@@ -26,11 +25,11 @@ def _filtered(request):
     ministry = scope.survey_ministry(request.user)
     if ministry:
         data.setlist("ministry", [ministry])
-    queryset = selectors.survey_standards(request.user).order_by("division", "number")
+    queryset = selectors.survey_standards(request.user).order_by(*selectors.RANKED)
     filterset = PriorityStandardFilter(data, queryset=queryset, request=request)
     result = filterset.qs
     ordering = request.GET.get("ordering", "")
-    if ordering.removeprefix("-") in ORDERING_FIELDS:  # one minus, not "--number"
+    if ordering.removeprefix("-") in selectors.ORDERING:  # one minus, not "--number"
         result = result.order_by(ordering, "number")
     return filterset, result, ministry
 

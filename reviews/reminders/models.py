@@ -1,14 +1,21 @@
-"""Reminders as rows: one per digest e-mail (written with the decision, sent exactly once), its in-app
-copy for users with an account, and the days the sweep ran."""
+"""Reminders as rows: the outbox of e-mails to reviewers (a daily digest, or the notice of a decision
+on a response), each written with what it tells and sent exactly once; its in-app copy for users
+with an account; and the days the sweep ran."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
 
 class Reminder(models.Model):
-    """One digest e-mail: the row is written with the decision, then claimed and sent exactly once."""
+    """One e-mail of the outbox: the row is written in the transaction that decides to send it, then
+    claimed and sent exactly once."""
+
+    class Kind(models.TextChoices):
+        DAILY_DIGEST = "daily_digest", _("Daily digest")
+        DECISION = "decision", _("Response accepted or returned")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -21,7 +28,9 @@ class Reminder(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    kind = models.CharField(_("kind"), max_length=20, default="daily_digest")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.DAILY_DIGEST
+    )
     date = models.DateField(_("date"))
     notices = models.JSONField(_("notices"), default=list)
     status = models.CharField(
@@ -37,8 +46,11 @@ class Reminder(models.Model):
     class Meta:
         ordering = ("-date", "recipient")
         constraints = [
+            # one digest a day; a decision notice goes out with each decision, however many
             models.UniqueConstraint(
-                fields=["recipient", "kind", "date"], name="reminder_once_a_day"
+                fields=["recipient", "kind", "date"],
+                condition=models.Q(kind="daily_digest"),
+                name="reminder_once_a_day",
             )
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="reminder_status")]
@@ -49,7 +61,10 @@ class Reminder(models.Model):
         return f"{self.recipient} {self.date} ({self.status})"
 
     def summary(self) -> str:
-        """The digest in one line, in the active language, e.g. "Due soon: 2, overdue: 1"."""
+        """The e-mail in one line, in the active language, e.g. "2 due soon, 1 overdue", or
+        "Returned for changes: JIS B 8445"."""
+        if self.kind == self.Kind.DECISION:
+            return self._decision_summary()
         counts: dict[str, int] = {}
         for notice in self.notices:
             counts[notice["kind"]] = counts.get(notice["kind"], 0) + 1
@@ -65,6 +80,30 @@ class Reminder(models.Model):
         }
         parts = [words[kind](n) % {"n": n} for kind, n in sorted(counts.items()) if kind in words]
         return pgettext("list separator", ", ").join(parts)
+
+    def _decision_summary(self) -> str:
+        separator = pgettext("list separator", ", ")
+        parts = []
+        for kind, words in (
+            ("returned", _("Returned for changes: %(numbers)s")),
+            ("accepted", _("Accepted: %(numbers)s")),
+        ):
+            numbers = [n["number"] for n in self.notices if n["kind"] == kind]
+            if numbers:
+                parts.append(words % {"numbers": separator.join(numbers)})
+        return pgettext("sentence separator", "; ").join(parts)
+
+    def decision_url(self) -> str:
+        """Where a decision notice leads: the one response it is about, else the reviewer's list of
+        assignments in that state. Empty for a digest."""
+        if self.kind != self.Kind.DECISION:
+            return ""
+        ids = {n["assignment_id"] for n in self.notices}
+        if len(ids) == 1:
+            return reverse("reviews:assignment", args=[ids.pop()])
+        states = {n["kind"] for n in self.notices}
+        state = states.pop() if len(states) == 1 else ""
+        return reverse("reviews:assignments") + (f"?state={state}" if state else "")
 
 
 class Notification(models.Model):

@@ -1,9 +1,13 @@
 """Reads for the reminder sweep and the reminder screens."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from reviews.plan.models import Programme
 from reviews.plan.selectors import current_programme
-from reviews.reminders.models import Notification, Reminder
-from reviews.reminders.rules import OpenItem, Rules
+from reviews.reminders import rules
+from reviews.reminders.models import Notification, Reminder, SweepRun
+from reviews.reminders.rules import Notice, OpenItem, Rules
 from reviews.survey.models import Assignment
 from reviews.survey.workflow import OPEN_STATES
 
@@ -62,3 +66,47 @@ def failed_count() -> int:
 
 def notifications_for(user, limit: int = 100) -> list[Notification]:
     return list(Notification.objects.filter(user=user).select_related("reminder")[:limit])
+
+
+def standard_numbers(reminders) -> dict[int, str]:
+    """assignment id → its standard's number, for every notice of these reminders (one query)."""
+    ids = {n["assignment_id"] for r in reminders for n in r.notices if "assignment_id" in n}
+    return dict(
+        Assignment.objects.filter(pk__in=ids).values_list("pk", "standard__number").order_by()
+    )
+
+
+@dataclass(frozen=True)
+class NextSweep:
+    """What the next daily sweep would send, computed now and written nowhere."""
+
+    day: dt.date
+    digests: dict[str, list[Notice]]
+    numbers: dict[int, str]  # assignment id → standard number
+
+
+def next_sweep(*, today: dt.date, look_ahead_days: int = 31) -> NextSweep:
+    """The next digests the daily sweep will send, decided by the pure rules on today's open
+    assignments: from today's sweep if it has not run yet (before its hour, or missed), else the
+    next business day's, the first day within `look_ahead_days` with anything to send (the last
+    day looked at, if none has). Open work may still change before then: a submission stops its
+    reminders."""
+    if rules.is_business_day(today) and not SweepRun.objects.filter(date=today).exists():
+        day = today
+    else:
+        day = rules.next_business_day(today + rules.ONE_DAY)
+    since = (
+        SweepRun.objects.filter(date__lt=day)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    items = open_items()
+    numbers = {item.assignment_id: item.number for item in items}
+    plan_rules = sweep_rules()
+    while True:
+        decision = rules.decide(items, day, plan_rules, since=since)
+        following = rules.next_business_day(day + rules.ONE_DAY)
+        if decision.digests or (following - today).days > look_ahead_days:
+            return NextSweep(day, decision.digests, numbers)
+        since, day = day, following  # that day's sweep will have run by the next one

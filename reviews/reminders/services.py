@@ -1,4 +1,5 @@
-"""Reminder services: the daily sweep decides and records digests; sending claims each row once.
+"""Reminder services: the daily sweep decides and records digests, a decision on a response records
+its notice at once; sending claims each row once.
 
 The row is the record of truth and the broker only a doorbell: rows are written in the sweep's
 transaction, tasks are enqueued after commit (by the `enqueue` step the caller passes, which lives
@@ -11,16 +12,19 @@ import dataclasses
 import datetime as dt
 import logging
 import smtplib
+from collections import defaultdict
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from reviews.reminders import rules, selectors
 from reviews.reminders.models import Notification, Reminder, SweepRun
@@ -107,7 +111,9 @@ def reminder_send(*, reminder_id: int, now: dt.datetime | None = None) -> str:
     if not claimed:
         return "not pending"
     reminder = Reminder.objects.get(pk=reminder_id)
-    notices = _still_open(reminder.notices)
+    # a decision stays true once made; a digest's reminders stop the moment the answer is in
+    decided = reminder.kind == Reminder.Kind.DECISION
+    notices = reminder.notices if decided else _still_open(reminder.notices)
     if not notices:
         Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.CANCELLED)
         Notification.objects.filter(reminder_id=reminder_id, read_at=None).update(read_at=now)
@@ -179,15 +185,75 @@ def _message(reminder: Reminder, notices: list[dict]) -> EmailMultiAlternatives:
         for n in notices
     ]
     context = {"reminder": reminder, "lines": lines, "site": site}
-    subject = f"【JIS総ざらいレビュー】調査票のお知らせ / JIS review reminders ({reminder.date.isoformat()})"
+    if reminder.kind == Reminder.Kind.DECISION:
+        subject = "【JIS総ざらいレビュー】回答の確認結果 / JIS review: your responses were checked"
+        template = "reviews/email/decision"
+    else:
+        subject = f"【JIS総ざらいレビュー】調査票のお知らせ / JIS review reminders ({reminder.date.isoformat()})"
+        template = "reviews/email/digest"
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string("reviews/email/digest.txt", context),
+        body=render_to_string(f"{template}.txt", context),
         to=[reminder.recipient],
         headers={"X-Jisreview-Reminder": str(reminder.pk)},
     )
-    message.attach_alternative(render_to_string("reviews/email/digest.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
+
+
+# What each decision tells the reviewer, by the workflow action that made it.
+DECISION_NOTICES = {"accept": "accepted", "return": "returned"}
+
+
+def decision_notices_record(*, transitions, enqueue: Enqueue | None = None) -> list[Reminder]:
+    """Record at once, in the caller's transaction, the notice of these decisions (accepts and
+    returns) to each reviewer concerned: one outbox row per reviewer, listing their responses, and
+    its in-app copy. After commit the rows' ids go to `enqueue`; none, or a broker that is down,
+    leaves them to the redelivery pass. A reviewer without an e-mail address gets the in-app copy
+    only: the row is recorded as having nothing to send."""
+    by_reviewer: dict[int, list] = defaultdict(list)
+    for transition in transitions:
+        if transition.action in DECISION_NOTICES:
+            by_reviewer[transition.assignment.reviewer_id].append(transition)
+    if not by_reviewer:
+        return []
+    with transaction.atomic():
+        users = get_user_model().objects.in_bulk(list(by_reviewer))
+        rows = [
+            _decision_notice(users[reviewer_id], decided)
+            for reviewer_id, decided in by_reviewer.items()
+        ]
+        Reminder.objects.bulk_create(rows)
+        with translation.override(settings.LANGUAGE_CODE):  # the stored copy; screens word it anew
+            Notification.objects.bulk_create(
+                [Notification(user_id=r.user_id, reminder=r, message=r.summary()) for r in rows]
+            )
+        readers = list(by_reviewer)
+        transaction.on_commit(lambda: unread_count_clear(*readers))
+        pending = [r.pk for r in rows if r.status == Reminder.Status.PENDING]
+        if enqueue is not None and pending:
+            transaction.on_commit(lambda: enqueue(pending))
+    return rows
+
+
+def _decision_notice(user, decided: list) -> Reminder:
+    return Reminder(
+        recipient=user.email,
+        user=user,
+        kind=Reminder.Kind.DECISION,
+        date=timezone.localdate(),
+        notices=[
+            {
+                "kind": DECISION_NOTICES[t.action],
+                "assignment_id": t.assignment_id,
+                "number": t.assignment.standard.number,
+                "comment": t.comment,
+            }
+            for t in decided
+        ],
+        status=Reminder.Status.PENDING if user.email else Reminder.Status.CANCELLED,
+        last_error="" if user.email else "the reviewer has no e-mail address",
+    )
 
 
 def sweep_if_missed(*, now: dt.datetime, enqueue: Enqueue | None = None) -> bool:
@@ -208,3 +274,30 @@ def notifications_mark_read(*, user) -> int:
     count = Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
     transaction.on_commit(lambda: unread_count_clear(user.pk))
     return count
+
+
+def reminder_resend(*, reminder_id: int, by, enqueue: Enqueue | None = None) -> Reminder:
+    """Offer an e-mail that could not be sent once more: its row goes back to pending with a fresh
+    count of attempts, and after commit its id goes to `enqueue` (none, or a broker that is down,
+    leaves it to the redelivery pass). Only a failed row: one sent, or still on its way, is left
+    alone, so two coordinators pressing the button send it once."""
+    with transaction.atomic():
+        offered = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.FAILED).update(
+            status=Reminder.Status.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
+        )
+        if not offered:
+            raise ValidationError(
+                _(
+                    "Only a reminder that could not be sent can be sent again; this one is %(status)s."
+                )
+                % {"status": _status_label(reminder_id)}
+            )
+        if enqueue is not None:
+            transaction.on_commit(lambda: enqueue([reminder_id]))
+    logger.info("reminder %s offered again by %s", reminder_id, getattr(by, "username", by))
+    return Reminder.objects.get(pk=reminder_id)
+
+
+def _status_label(reminder_id: int) -> str:
+    status = Reminder.objects.filter(pk=reminder_id).values_list("status", flat=True).first()
+    return str(Reminder.Status(status).label) if status else str(_("gone"))

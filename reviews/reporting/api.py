@@ -72,7 +72,7 @@ class BurndownMonthSerializer(serializers.Serializer):
 class BurndownSerializer(serializers.Serializer):
     fiscal_year = serializers.IntegerField()
     planned = serializers.IntegerField()
-    start = serializers.DateField(help_text="First batch created, else 1 April")
+    start = serializers.DateField(help_text="1 April: the start of the fiscal year")
     due = serializers.DateField(help_text="Last due date, else 31 March: the ideal line ends here")
     end = serializers.DateField()
     today = serializers.DateField()

@@ -156,19 +156,19 @@ def default_fiscal_year(programme, today) -> int:
 def burndown(
     *, programme, fiscal_year: int, ministry: str | None = None, today=None, user=None
 ) -> dict:
-    """One survey year against its plan (three queries). The chart runs from the first batch's
-    creation (else 1 April) to the last due date (else 31 March), and on to today while the year
-    lasts; the ideal line falls from the planned total to zero on the due date. Actual figures stop
-    at today: remaining = planned − accepted, and the standards submitted at least once."""
+    """One survey year against its plan (three queries). The chart runs from the start of
+    the fiscal year, 1 April, to the last due date (else 31 March), and on to today while the year
+    lasts; the ideal line falls from the planned total on 1 April to zero on the due date, so months
+    lost before the first batch show as a gap. Actual figures stop at today: remaining = planned −
+    accepted, and the standards submitted at least once."""
     today = today or timezone.localdate()
     april, march = fiscal_year_bounds(fiscal_year)
     planned = _in_remit(
         PlanEntry.objects.filter(programme=programme, fiscal_year=fiscal_year), ministry, user
     ).count()
     assignments = _in_remit(_assignments(programme).filter(fiscal_year=fiscal_year), ministry, user)
-    span = assignments.aggregate(first=Min("batch__created_at"), last=Max("due_on"))
-    start = timezone.localdate(span["first"]) if span["first"] else april
-    due = max(span["last"] or march, start)
+    start = april
+    due = max(assignments.aggregate(last=Max("due_on"))["last"] or march, start)
     end = max(due, min(today, march))
     submitted, accepted = _first_events(assignments)
     points = [

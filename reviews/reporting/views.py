@@ -49,7 +49,8 @@ def survey_dashboard(request):
         {
             "programme": programme,
             "year": year,
-            "year_label": fiscal_year_label(year),
+            # the era name beside FY2026 in Japanese; in English the label is FY2026 itself
+            "year_label": "" if fiscal_year_label(year) == f"FY{year}" else fiscal_year_label(year),
             "years": list(programme.fiscal_years),
             "ministry": ministry,
             "ministry_name": names.get(ministry, ""),

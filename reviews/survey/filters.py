@@ -13,17 +13,21 @@ from functools import cached_property
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+from accounts.roles import is_coordinator
 from reviews.common import scope
 from reviews.common.i18n import pick
 from reviews.plan.models import PlanEntry
 from reviews.priority import rule
 from reviews.survey import selectors
-from reviews.survey.models import Usability
+from reviews.survey.models import Assignment, Batch, Usability
+from reviews.survey.workflow import OPEN_STATES, State
 from standards import selectors as catalog_selectors
 from standards.filters import AnyYesNo, StandardFilter
+from standards.models import Standard
 
 YES_NO = {"yes": True, "no": False}
 
@@ -67,7 +71,7 @@ class OneAtATime(forms.Select):
     def value_from_datadict(self, data, files, name):
         values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
         if isinstance(values, list):
-            return values
+            return [value for value in values if value]
         return values
 
 
@@ -173,3 +177,108 @@ def _survey_scope(user, queryset):
     if user is None or not scope.can_query_survey(user):
         return queryset.none()
     return scope.survey_visible_standards(user, queryset)
+
+
+# --- the assignments list ----------------------------------------------------------------------
+
+
+def _visible_batches(request):
+    user = getattr(request, "user", None)
+    if user is None:
+        return Batch.objects.none()
+    return selectors.visible_batches(user).order_by("-fiscal_year", "due_on", "name")
+
+
+MAX_LISTED_IDS = 10_000
+
+
+def id_ranges(ids) -> str:
+    """Ids written short, runs as ranges: [3, 5, 6, 7, 9] → "3,5-7,9" (a batch's assignments have
+    consecutive ids, so a link to a few hundred of them stays a few characters long)."""
+    runs: list[list[int]] = []
+    for n in sorted(set(ids)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+class IdRangesField(forms.CharField):
+    """Reads what id_ranges() writes, into a list of ids."""
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return None
+        ids: list[int] = []
+        for part in text.split(","):
+            first, sep, last = part.strip().partition("-")
+            if not first.isdigit() or (sep and not last.isdigit()):
+                raise forms.ValidationError(
+                    _("「%(part)s」 is not an id or a range of ids such as 3-7.") % {"part": part}
+                )
+            ids.extend(range(int(first), int(last or first) + 1))
+            if len(ids) > MAX_LISTED_IDS:
+                raise forms.ValidationError(
+                    _("At most %(n)d assignments can be listed by id.") % {"n": MAX_LISTED_IDS}
+                )
+        return ids
+
+
+class IdRangesFilter(django_filters.Filter):
+    """`?ids=3,5-7,9`."""
+
+    field_class = IdRangesField
+
+    def filter(self, queryset, value):
+        return queryset if value is None else queryset.filter(pk__in=value)
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    """The assignments list's filters (≈2,800 rows a year). Each starts empty: applying the form
+    untouched shows the whole list. The list is already cut to what the user may see."""
+
+    number = django_filters.CharFilter(method="filter_number", label=_("Standard number or title"))
+    reviewer = django_filters.ModelChoiceFilter(
+        queryset=lambda request: selectors.reviewers(), label=_("Reviewer"), empty_label=_("Any")
+    )
+    batch = django_filters.ModelChoiceFilter(
+        queryset=_visible_batches, label=_("Batch"), empty_label=_("Any")
+    )
+    ministry = django_filters.ChoiceFilter(
+        field_name="standard__ministries__code",
+        choices=catalog_selectors.ministry_choices,
+        label=_("Competent ministry"),
+        empty_label=_("Any"),
+    )
+    state = django_filters.ChoiceFilter(
+        choices=State.choices, label=_("State"), empty_label=_("Any")
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", widget=forms.CheckboxInput, label=_("Overdue only")
+    )
+    # The assignments a notice is about ("3 overdue" links here with their ids), kept through the
+    # other filters by a hidden field; there only when a link asked for it.
+    ids = IdRangesFilter(widget=forms.HiddenInput, label=_("Only the assignments of a notice"))
+
+    class Meta:
+        model = Assignment
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is None or not is_coordinator(user):
+            del self.filters["reviewer"]  # a reviewer's list holds only their own
+        if not (self.data or {}).get("ids"):
+            del self.filters["ids"]
+
+    def filter_number(self, queryset, name, value):
+        found = catalog_selectors.standard_search(Standard.objects.all(), value)
+        return queryset.filter(standard__in=found.values("pk"))
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(due_on__lt=timezone.localdate(), state__in=OPEN_STATES)

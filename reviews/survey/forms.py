@@ -135,6 +135,7 @@ class BatchForm(forms.Form):
         label=_("Reviewer"),
         required=False,
         queryset=None,
+        empty_label=_("By the routing rules"),
         help_text=_(
             "Leave empty to route by the routing rules: a standard goes to the rule of its "
             "drafting body, else of its division, else of its ministry, and each batch to the "
@@ -146,8 +147,8 @@ class BatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         years = list(programme.fiscal_years) if programme else []
         self.fields["fiscal_year"].choices = [(y, f"FY{y}") for y in years]
-        self.fields["ministry"].choices = [("", "—"), *ministry_choices()]
-        self.fields["division"].choices = [("", "—"), *Division.choices]
+        self.fields["ministry"].choices = [("", _("Any")), *ministry_choices()]
+        self.fields["division"].choices = [("", _("Any")), *Division.choices]
         # the browser's picker offers no past day; the service refuses one whatever is sent
         self.fields["due_on"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.fields["reviewer"].queryset = reviewers()

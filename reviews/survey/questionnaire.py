@@ -130,7 +130,9 @@ def clean_answers(definition: Mapping, answers: Mapping) -> dict:
     """Drop empty answers and answers to questions that are not shown; store dates as ISO
     (2026-04-01), however they were written. Answers are validated before they are cleaned."""
     kept = shown_answers(definition, {k: v for k, v in answers.items() if not _empty(v)})
-    return {key: _normal(q, kept[key]) for q in definition["questions"] if (key := q["key"]) in kept}
+    return {
+        key: _normal(q, kept[key]) for q in definition["questions"] if (key := q["key"]) in kept
+    }
 
 
 def _normal(question: Mapping, value):

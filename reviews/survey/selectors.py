@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role, is_coordinator
 from reviews.common import scope
+from reviews.common.i18n import pick
 from reviews.plan.models import PlanEntry, Programme
 from reviews.survey import batching
 from reviews.survey.models import (
@@ -211,14 +212,16 @@ def batch_plan(
         )
         if value
     }
+    prefix = _batch_prefix(fiscal_year, criteria)
+    first = _next_batch_number(programme, prefix)
     batches = [
         PlannedBatch(
-            name=_batch_name(fiscal_year, criteria, index),
+            name=f"{prefix} #{number}",
             reviewer=users[c.reviewer],
             standards=[standards[item.key] for item in c.items],
             rules=[_rule_in_words(route) for route in c.routes],
         )
-        for index, c in enumerate(cuts, start=1)
+        for number, c in enumerate(cuts, start=first)
     ]
     return BatchPlan(fiscal_year, due_on, max_size, criteria, form, batches)
 
@@ -297,9 +300,21 @@ def batches_withdrawn(limit: int = 10):
     )
 
 
-def _batch_name(fiscal_year: int, criteria: dict, index: int) -> str:
+def _batch_prefix(fiscal_year: int, criteria: dict) -> str:
     what = " / ".join(str(v) for v in criteria.values()) or _("all")
-    return f"FY{fiscal_year} {what} #{index}"
+    return f"FY{fiscal_year} {what}"
+
+
+def _next_batch_number(programme: Programme, prefix: str) -> int:
+    """After the highest "<prefix> #n" of the programme, so a second cut of the same selection
+    does not repeat the first one's names."""
+    names = Batch.objects.filter(programme=programme, name__startswith=f"{prefix} #")
+    numbers = [
+        int(tail)
+        for tail in (n.removeprefix(f"{prefix} #") for n in names.values_list("name", flat=True))
+        if tail.isascii() and tail.isdigit()
+    ]
+    return max(numbers, default=0) + 1
 
 
 def unbatched_entries(
@@ -344,7 +359,7 @@ def outcome_panel(user, standard) -> dict | None:
         return None
     outcome = (
         StandardOutcome.objects.filter(standard_id=standard.pk)
-        .select_related("accepted_by", "response")
+        .select_related("accepted_by", "response__assignment__questionnaire")
         .first()
     )
     assignment_id = outcome.response.assignment_id if outcome else None
@@ -353,5 +368,54 @@ def outcome_panel(user, standard) -> dict | None:
     )
     return {
         "outcome": outcome,
+        "recommended_action": _choice_label(outcome, "recommended_action") if outcome else "",
         "response_url": reverse("reviews:assignment", args=[assignment_id]) if may_open else None,
+    }
+
+
+def _choice_label(outcome: StandardOutcome, key: str) -> str:
+    """The answer stored on the outcome in words of the questionnaire it was given on (確認, not
+    confirm), in the active language."""
+    value = getattr(outcome, key)
+    definition = outcome.response.assignment.questionnaire.definition
+    for question in definition["questions"]:
+        if question["key"] == key:
+            labels = {c["value"]: c["label"] for c in question.get("choices", [])}
+            return pick(labels[value]) if value in labels else value
+    return value
+
+
+def plan_panel(user, standard) -> dict | None:
+    """The standard's place in the review, for its page: its latest assignment and that
+    assignment's state, which are survey data, for those the survey rule lets read the standard's
+    results (a link when they may open it); its year in the plan for them and for those who read
+    the plan. None when the user may see neither."""
+    may_survey = scope.can_see_survey_data(user, standard)
+    if not (may_survey or scope.can_read_plan(user)):
+        return None
+    entry = (
+        PlanEntry.objects.filter(standard_id=standard.pk)
+        .select_related("programme")
+        .order_by("-programme__start_fy")
+        .first()
+    )
+    assignment = None
+    if may_survey:
+        assignment = (
+            Assignment.objects.filter(standard_id=standard.pk)
+            .select_related("reviewer", "batch")
+            .order_by("-fiscal_year")
+            .first()
+        )
+    may_open = assignment is not None and (
+        visible_assignments(user).filter(pk=assignment.pk).exists()
+    )
+    return {
+        "entry": entry,
+        "assignment": assignment,
+        "may_survey": may_survey,
+        "overdue": assignment is not None
+        and assignment.state in OPEN_STATES
+        and assignment.due_on < timezone.localdate(),
+        "assignment_url": reverse("reviews:assignment", args=[assignment.pk]) if may_open else None,
     }

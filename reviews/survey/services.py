@@ -1,6 +1,7 @@
 """Writes of the survey: publishing a questionnaire, cutting batches, saving and submitting answers,
 accepting or returning them, reassigning, and withdrawing. Each function is one transaction and
-records who did what; an accepted outcome is announced on commit (signals.outcome_accepted)."""
+records who did what; a decision is told inside its transaction (signals.responses_decided) and an
+accepted outcome announced on commit (signals.outcome_accepted)."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from reviews.survey.models import (
     Transition,
     Usability,
 )
-from reviews.survey.signals import outcome_accepted
+from reviews.survey.signals import outcome_accepted, responses_decided
 from standards.models import Standard, Status
 
 
@@ -125,11 +126,11 @@ def batches_create(
     return batches
 
 
-def _transition(assignment: Assignment, action: str, *, by, comment: str = "") -> Assignment:
+def _transition(assignment: Assignment, action: str, *, by, comment: str = "") -> Transition:
     """The one place an assignment changes state: checked against the workflow table, recorded."""
     before = assignment.state
     assignment.state = workflow.next_state(before, action)
-    Transition.objects.create(
+    transition = Transition.objects.create(
         assignment=assignment,
         action=action,
         from_state=before,
@@ -138,7 +139,7 @@ def _transition(assignment: Assignment, action: str, *, by, comment: str = "") -
         comment=comment,
     )
     assignment._history_user, assignment._change_reason = by, comment or action
-    return assignment
+    return transition
 
 
 def _locked_assignment(assignment: Assignment) -> Assignment:
@@ -215,9 +216,10 @@ def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say what needs fixing.")})
     assignment = _locked_assignment(assignment)
-    _transition(assignment, workflow.Action.RETURN, by=by, comment=comment.strip())
+    returned = _transition(assignment, workflow.Action.RETURN, by=by, comment=comment.strip())
     assignment.decided_at, assignment.return_comment = timezone.now(), comment.strip()
     assignment.save()
+    _tell_decided([returned])
     return assignment
 
 
@@ -225,7 +227,7 @@ def assignment_return(*, assignment: Assignment, by, comment: str) -> Assignment
 def assignment_accept(*, assignment: Assignment, by, comment: str = "") -> Assignment:
     """Accept the response and write its outcome on the standard."""
     assignment = _locked_assignment(assignment)
-    _accept(assignment, by=by, comment=comment)
+    _tell_decided([_accept(assignment, by=by, comment=comment)])
     _announce_after_commit([assignment.standard_id])
     return assignment
 
@@ -262,19 +264,23 @@ def responses_bulk_accept(*, ids, by, batch: Batch | None = None) -> BulkAcceptO
         )
     }
     outcome = BulkAcceptOutcome()
+    decided = []
     for assignment in rows:
         if assignment.state == workflow.State.SUBMITTED:
-            _accept(assignment, by=by, response=responses[assignment.pk])
+            decided.append(_accept(assignment, by=by, response=responses[assignment.pk]))
             outcome.accepted.append(assignment)
         else:
             outcome.changed.append(assignment)
+    _tell_decided(decided)
     _announce_after_commit([a.standard_id for a in outcome.accepted])
     return outcome
 
 
-def _accept(assignment: Assignment, *, by, comment: str = "", response: Response | None = None):
+def _accept(
+    assignment: Assignment, *, by, comment: str = "", response: Response | None = None
+) -> Transition:
     """Accept a locked assignment (refused unless submitted) and write its outcome on the standard."""
-    _transition(assignment, workflow.Action.ACCEPT, by=by, comment=comment)
+    accepted = _transition(assignment, workflow.Action.ACCEPT, by=by, comment=comment)
     response = response or Response.objects.get(assignment=assignment)
     assignment.decided_at = timezone.now()
     assignment.save()
@@ -287,6 +293,14 @@ def _accept(assignment: Assignment, *, by, comment: str = "", response: Response
             "accepted_by": by,
         },
     )
+    return accepted
+
+
+def _tell_decided(transitions: list[Transition]) -> None:
+    """Tell the later steps of these decisions inside their transaction, so that what they record
+    (the reviewer's notice) commits or rolls back with them."""
+    if transitions:
+        responses_decided.send(sender=Transition, transitions=transitions)
 
 
 def _announce_after_commit(standard_ids: list[int]) -> None:

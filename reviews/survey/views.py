@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from reviews.common import scope
 from reviews.common.i18n import pick
 from reviews.survey import selectors, services
+from reviews.survey.filters import AssignmentFilter
 from reviews.survey.forms import AnswerForm, ReassignForm
 from reviews.survey.models import Assignment
 from reviews.survey.workflow import EDITABLE_STATES, OPEN_STATES, InvalidTransition, State
@@ -27,17 +28,12 @@ SORTS = {
 
 @require_GET
 def assignment_list(request):
-    today = timezone.localdate()
-    queryset = selectors.visible_assignments(request.user).select_related(
+    visible = selectors.visible_assignments(request.user).select_related(
         "standard", "reviewer", "batch"
     )
-    state, overdue = request.GET.get("state", ""), request.GET.get("overdue") == "1"
-    if state in State.values:
-        queryset = queryset.filter(state=state)
-    if overdue:
-        queryset = queryset.filter(due_on__lt=today, state__in=OPEN_STATES)
+    filters = AssignmentFilter(request.GET or None, queryset=visible, request=request)
     sort = request.GET.get("sort", "due")
-    page = Paginator(queryset.order_by(*SORTS.get(sort, SORTS["due"])), 50).get_page(
+    page = Paginator(filters.qs.order_by(*SORTS.get(sort, SORTS["due"])), 50).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -47,10 +43,8 @@ def assignment_list(request):
         "reviews/assignments.html",
         {
             "page": page,
-            "today": today,
-            "states": State.choices,
-            "state": state,
-            "overdue": overdue,
+            "filters": filters,
+            "today": timezone.localdate(),
             "sort": sort,
             "query": query.urlencode(),
             "open_states": OPEN_STATES,
@@ -129,9 +123,7 @@ def assignment_answer(request, pk: int):
             conflict_by=theirs.updated_by,
         )
     except (ValidationError, InvalidTransition) as exc:
-        return _page(
-            request, assignment, _with_errors(form, exc), status=400, failed_submit=submit
-        )
+        return _page(request, assignment, _with_errors(form, exc), status=400, failed_submit=submit)
     if submit:
         messages.success(request, _("Submitted. The coordinator will check your answers."))
         return redirect("reviews:assignments")

@@ -26,7 +26,7 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("change", (event) => {
       if (event.target !== all) update();
     });
-    all.hidden = false;
+
     update();
   }
 });

@@ -52,3 +52,10 @@ def forget_request_counts() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_request_counts():
     forget_request_counts()
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(settings):
+    """Pages in English, the messages' source language, for a browser that has not chosen one
+    (a test that needs Japanese sets the language cookie)."""
+    settings.LANGUAGE_CODE = "en"

@@ -59,6 +59,7 @@ def test_ministry_viewer_filters_saves_and_exports(live_server, pages, surveyed,
     expect(rows).to_have_count(3)  # METI's three, never MLIT's
     expect(page.locator("table.data")).not_to_contain_text("JIS C 6003")
 
+    page.click("form.filters summary")  # the filters are folded until used
     page.locator("input[name=usability][value=usable]").check()
     page.click("form.filters details button[type=submit]")
     expect(rows).to_have_count(1)
@@ -77,7 +78,8 @@ def test_ministry_viewer_filters_saves_and_exports(live_server, pages, surveyed,
         book = openpyxl.load_workbook(io.BytesIO(handle.read()))
     header, *data = list(book.active.iter_rows(values_only=True))
     assert header[0] == "規格番号"
-    assert [(r[0], r[1]) for r in data] == [("JIS C 6000", "電気機器の試験方法 第1部")]
+    title = header.index("名称（日本語）")  # after the number and its edition
+    assert [(r[0], r[title]) for r in data] == [("JIS C 6000", "電気機器の試験方法 第1部")]
 
     with page.expect_download() as download:
         page.click("a[href*='export.csv']")
@@ -86,7 +88,7 @@ def test_ministry_viewer_filters_saves_and_exports(live_server, pages, surveyed,
         raw = handle.read()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert lines[1][:2] == ["JIS C 6000", "電気機器の試験方法 第1部"]
+    assert [lines[1][0], lines[1][title]] == ["JIS C 6000", "電気機器の試験方法 第1部"]
 
     page.click("header nav a[href='/reviews/dashboard/']")
     expect(page.locator("svg[role=img]").first).to_be_visible()

@@ -70,7 +70,8 @@ def test_reviewer_and_coordinator_round_trip(live_server, pages, survey, coordin
     boss.fill("#id_max_size", "10")
     boss.fill("#id_due_on", due_date().isoformat())
     boss.select_option("#id_reviewer", label="rev")
-    boss.click("form.inline-form button.primary")
+    boss.click("button[value=preview]")  # nothing is made before the preview is confirmed
+    boss.click("button[value=create]")
     expect(boss.locator("table.data tbody tr")).to_have_count(1)
 
     me = pages("reviewer")
@@ -128,7 +129,9 @@ def test_reviewer_in_english_keeps_typed_answers_on_error(
     me.locator("input[name=recommended_action][value=revise]").check()
     me.fill("textarea[name=outdated_aspects]", "Sensors have changed since 2016.")
     me.click("button[value=submit]")
-    expect(me.locator(".notice")).to_contain_text("saved as a draft")
+    # nothing is written by a failed submit; the problems are listed at the top, focused
+    expect(me.locator(".error-summary")).to_be_focused()
+    expect(me.locator(".error-summary")).to_contain_text("nothing was saved")
     expect(me.locator("textarea[name=outdated_aspects]")).to_have_value(
         "Sensors have changed since 2016."
     )

@@ -78,6 +78,7 @@ def test_a_failed_submit_lists_each_problem_at_the_top_and_writes_nothing(
     client, reviewer, assignment
 ):
     client.force_login(reviewer)
+    client.cookies["django_language"] = "en"
     incomplete = {k: v for k, v in COMPLETE.items() if k not in ("confidence", "market_use")}
     response = client.post(page_of(assignment) + "answer/", form_data(incomplete, 0, "submit"))
 

@@ -3,6 +3,7 @@ and the report API, with ministry scoping and query counts."""
 
 import datetime as dt
 
+import lxml.html
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -239,7 +240,7 @@ def test_burndown_follows_submissions_and_acceptances_month_by_month(survey):
     report = reports.burndown(programme=survey, fiscal_year=2026)
     assert (report["planned"], report["start"], report["due"], report["end"]) == (
         8,
-        dt.date(2026, 4, 10),
+        dt.date(2026, 4, 1),  # the start of the fiscal year, not the first batch (10 April)
         dt.date(2026, 12, 25),
         TODAY,
     )
@@ -260,8 +261,8 @@ def test_burndown_follows_submissions_and_acceptances_month_by_month(survey):
         (1, 0, 0, 6),
     ]
     first, second, last = report["points"][0], report["points"][1], report["points"][-1]
-    assert (first["date"], first["ideal"], first["remaining"]) == (dt.date(2026, 4, 10), 8, 8)
-    assert (second["date"], second["ideal"]) == (dt.date(2026, 4, 17), 7.8)  # 8 × 252/259
+    assert (first["date"], first["ideal"], first["remaining"]) == (dt.date(2026, 4, 1), 8, 8)
+    assert (second["date"], second["ideal"]) == (dt.date(2026, 4, 8), 7.8)  # 8 × 261/268
     assert last == {
         "date": TODAY,
         "ideal": 0,
@@ -499,7 +500,7 @@ def test_burndown_and_answers_api(token_client, coordinator, survey):
     burndown = client.get("/api/reports/burndown/?fiscal_year=2026").json()
     assert (burndown["planned"], burndown["start"], burndown["due"]) == (
         8,
-        "2026-04-10",
+        "2026-04-01",
         "2026-12-25",
     )
     assert burndown["points"][-1] == {
@@ -595,3 +596,42 @@ def test_the_schema_describes_the_reports(client, coordinator):
     assert components["BurndownPoint"]["properties"]["remaining"]["nullable"] is True
     assert "options" in components["AnswerQuestion"]["properties"]
     assert "overdue" in components["ProgressByYear"]["properties"]
+
+
+@pytest.mark.django_db
+def test_the_burn_down_is_drawn_from_the_start_of_the_fiscal_year(client, coordinator, survey):
+    """The first batch came on 10 April: the chart still starts on 1 April, where the ideal line
+    starts from the whole year's plan."""
+    client.force_login(coordinator)
+    response = client.get("/reviews/dashboard/?fiscal_year=2026")
+    chart, burndown = response.context["chart"], response.context["burndown"]
+    assert chart["x_ticks"][0]["date"] == dt.date(2026, 4, 1)
+    assert burndown["points"][0] == {
+        "date": dt.date(2026, 4, 1),
+        "ideal": 8,
+        "remaining": 8,
+        "submitted": 0,
+        "accepted": 0,
+    }
+    assert chart["ideal"].startswith(
+        f"{float(chart['plot']['left'])},{float(chart['plot']['top'])} "
+    )
+
+
+@pytest.mark.django_db
+def test_the_plan_s_stacked_yearly_bars_have_a_legend_and_name_the_divisions(
+    client, coordinator, survey
+):
+    client.force_login(coordinator)
+    page = lxml.html.fromstring(english(client).get("/reviews/plan/").content)
+    legends = page.xpath("//p[contains(@class, 'breakdown-legend')]")
+    assert len(legends) == 2  # per lead ministry, per division
+    years = [f"FY{year}" for year in range(2026, 2031)]
+    for legend in legends:
+        swatches = [
+            (span.xpath(".//rect")[0].get("class"), span.text_content().strip())
+            for span in legend.xpath("./span")
+        ]
+        assert swatches == [(f"seg{i}", year) for i, year in enumerate(years, start=1)]
+    division_rows = legends[1].getnext().xpath("./tbody/tr/td[1]/text()")
+    assert division_rows == ["C Electronic and electrical engineering"]

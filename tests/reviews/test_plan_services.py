@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from reviews.models import PlanEntry, PlanReason
+from reviews.models import PlanEntry, PlanReason, Programme
 from reviews.plan import services as plan_services
 from standards.dates import fiscal_year_label
 from standards.models import Standard
@@ -201,6 +201,42 @@ def test_command_dry_run_writes_nothing():
         "plan_review", "--start-fy", "2026", "--capacity", "10", "--dry-run", stdout=io.StringIO()
     )
     assert not PlanEntry.objects.exists()
+    assert not Programme.objects.exists()  # not even the programme
+    programme, _ = plan(capacity=10)
+    before = list(PlanEntry.objects.values_list("standard_id", "fiscal_year", "updated_at"))
+    call_command(
+        "plan_review", "--start-fy", "2026", "--capacity", "30", "--dry-run", stdout=io.StringIO()
+    )
+    programme.refresh_from_db()
+    assert programme.yearly_capacity == 10  # nor the capacity it was asked about
+    assert list(PlanEntry.objects.values_list("standard_id", "fiscal_year", "updated_at")) == before
+
+
+def test_command_dry_run_reports_the_backlog_and_the_least_capacity_on_time():
+    """Twelve overdue standards (four without a competent ministry) and four due in FY2030, at
+    four a year: eight overdue ones wait, by one and two years; all twelve in FY2026 needs twelve
+    a year (with 5 %, a capacity of 12 gives 12)."""
+    for i in range(12):
+        StandardFactory(number=f"JIS B {2000 + i}", established_on=dt.date(2015, 6, 1))
+    Standard.ministries.through.objects.filter(
+        standard__number__in=[f"JIS B {2000 + i}" for i in range(4)]
+    ).delete()
+    for i in range(4):
+        StandardFactory(number=f"JIS B {3000 + i}", established_on=dt.date(2025, 6, 1))
+    out = io.StringIO()
+    call_command("plan_review", "--start-fy", "2026", "--capacity", "4", "--dry-run", stdout=out)
+    text = out.getvalue()
+    assert "12 due by FY2026, overdue included (3.0 × the yearly capacity)" in text
+    table = {
+        line.split()[0]: [int(n) for n in line.split()[1:]]
+        for line in text.splitlines()
+        if line.startswith("FY") and ":" not in line
+    }  # planned, due, late
+    assert [table[f"FY{year}"] for year in (2026, 2027, 2028)] == [[4, 12, 0], [4, 0, 4], [4, 0, 4]]
+    assert "Surveyed after their due year: 8 (4 by 1, 4 by 2 years)" in text
+    assert "(no competent ministry): " in text
+    assert "Smallest yearly capacity on time: 12 (at most 12 a year with the 5 % tolerance" in text
+    assert not Programme.objects.exists()
 
 
 def test_command_rejects_infeasible_capacity_with_numbers():

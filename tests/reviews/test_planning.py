@@ -169,8 +169,8 @@ def test_levelling_never_buys_a_late_standard():
     items = [
         Item("X", 2026, "MLIT", current_year=2027),
         Item("Y", 2027, "METI", current_year=2026),
-        Item("mlit", 2026, "MLIT", current_year=2026),
-        Item("meti", 2027, "METI", current_year=2027),
+        Item("B2", 2026, "MLIT", current_year=2026),
+        Item("A2", 2027, "METI", current_year=2027),
     ]
     plan = planning.solve(Problem(2026, 2, 2, items)).by_key()
     assert (plan["X"].year, plan["Y"].year) == (2026, 2027)

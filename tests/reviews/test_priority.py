@@ -16,7 +16,7 @@ TODAY = dt.date(2026, 11, 28)  # FY2026
         (Facts(active=True, fast_track=True), ("fast_track",)),
         (
             Facts(active=True, usability="usable", cited_in_procurement=True),
-            ("usable", "cited_in_procurement"),
+            ("cited_in_procurement", "usable"),  # strongest first
         ),
         (Facts(active=True, usability="with_conditions"), ("usable_with_conditions",)),
         (Facts(active=True, usability="not_usable", cited_in_procurement=False), ()),

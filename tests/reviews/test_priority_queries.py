@@ -79,14 +79,14 @@ def test_priority_list_gives_reasons_in_words(token_client, ministry_viewer, sur
     client = token_client(ministry_viewer)
     (row,) = client.get("/api/priorities/?q=C6000").json()["results"]
     assert row["is_priority"] is True
-    assert [r["code"] for r in row["reasons"]] == [
-        "usable",
+    assert [r["code"] for r in row["reasons"]] == [  # strongest first
         "cited_in_procurement",
+        "usable",
         "review_due_soon",
     ]
-    assert row["reasons"][0]["label"] == "公共調達で使用可能"  # Japanese unless asked otherwise
+    assert row["reasons"][1]["label"] == "公共調達で使用可能"  # Japanese unless asked otherwise
     english = client.get("/api/priorities/?q=C6000", HTTP_ACCEPT_LANGUAGE="en")
-    assert english.json()["results"][0]["reasons"][0]["label"] == "Usable in public procurement"
+    assert english.json()["results"][0]["reasons"][1]["label"] == "Usable in public procurement"
     assert row["outcome"]["usability"] == "usable"
     assert row["survey_fiscal_year"] == 2026
 
@@ -226,14 +226,14 @@ def test_api_csv_export_is_the_whole_filtered_list(token_client, ministry_viewer
     assert "attachment" in response["Content-Disposition"]
     header, *rows = _csv_rows(response)
     assert header[0] == "Number" and "Priority reasons" in header
-    assert [r[0] for r in rows] == [
-        "JIS B 8445",
+    assert [r[0] for r in rows] == [  # ranked: procurement evidence, fast-track, due soon only
         "JIS C 6000",
         "JIS C 6001",
+        "JIS B 8445",
         "JIS C 6002",
         "JIS C 6003",
     ]
-    c6001 = dict(zip(header, rows[2], strict=True))
+    c6001 = dict(zip(header, rows[1], strict=True))
     assert c6001["Usable in procurement (survey)"] == "Usable with conditions"
     assert c6001["Recommended action (survey)"] == "Revise"
     assert c6001["Priority reasons"].split("、") == [
@@ -304,9 +304,9 @@ def test_screen_exports(client, ministry_viewer, surveyed):
     response = client.get("/reviews/priorities/export.xlsx?ministry=MLIT")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert [r[0] for r in book.active.iter_rows(min_row=2, values_only=True)] == [
-        "JIS B 8445",
         "JIS C 6000",
         "JIS C 6001",
+        "JIS B 8445",
         "JIS C 6002",
         "JIS C 6003",
     ]

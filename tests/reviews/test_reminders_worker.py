@@ -175,3 +175,26 @@ def test_a_failing_smtp_server_is_retried_later_never_marked_sent(open_work, tmp
     for row in Reminder.objects.all():
         assert (row.status, row.sent_at) == ("pending", None)
         assert "ConnectionRefusedError" in row.last_error and row.next_attempt_at > row.claimed_at
+
+
+def test_a_decision_reaches_its_reviewer_through_the_worker_at_once_and_once(
+    open_work, worker, reviewer, coordinator
+):
+    from reviews.models import Assignment
+    from reviews.survey import services as survey_services
+    from tests.reviews.data import COMPLETE
+
+    assignment = Assignment.objects.filter(reviewer=reviewer).first()
+    survey_services.response_submit(
+        assignment=assignment, answers=COMPLETE, based_on=0, by=reviewer
+    )
+    with TaskLedger(send_reminder) as ledger:
+        # committed as it returns: the notice's row, then the doorbell, with no sweep involved
+        survey_services.assignment_return(assignment=assignment, by=coordinator, comment="再確認")
+        assert wait_for(lambda: ledger.published and ledger.settled())
+        [row] = Reminder.objects.filter(kind="decision")
+        send_reminder.delay(row.pk)  # the broker hands it over a second time
+        assert wait_for(ledger.settled)
+    assert ledger.outcomes() == ["not pending", "sent"]
+    assert [m.to for m in mail.outbox] == [["rev@example.jp"]]
+    assert Reminder.objects.get(pk=row.pk).status == "sent"

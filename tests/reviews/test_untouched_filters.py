@@ -158,4 +158,3 @@ def test_an_api_filter_form_untouched_filters_nothing(
     answer = client.get(f"{url}?{query}")
     assert answer.status_code == 200, answer.content[:500]
     assert answer.json()["count"] == everything > 0, query
-

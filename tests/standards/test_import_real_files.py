@@ -535,3 +535,24 @@ def test_an_xlsx_export_with_a_cell_cleared_by_the_marker(tmp_path, client, coor
     assert "1 updated" in out
     assert designations(robot()) == [] and robot().revised_on == dt.date(2019, 5, 1)
     assert robot().international_text == "ISO 13482:2014 (IDT)", "its own column was not cleared"
+
+
+def test_the_admin_keeps_the_edition_and_refuses_an_amendment(client, django_user_model):
+    _english(client, django_user_model.objects.create_superuser("root", "r@example.jp", "pw"))
+    form = {
+        "number": "JIS B 8445:2016",
+        "title_ja": "生活支援ロボット",
+        "status": "active",
+        "ics_codes": "[]",
+        "strategic_fields": "[]",
+        "amendments": "[]",
+        "correspondences-TOTAL_FORMS": "0",
+        "correspondences-INITIAL_FORMS": "0",
+    }
+    response = client.post("/admin/standards/standard/add/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert (robot().edition_year, robot().kind) == (2016, "JIS")
+    amendment = {**form, "number": "JIS B 7922:2017/AMD 1:2023"}
+    response = client.post("/admin/standards/standard/add/", amendment)
+    assert "An amendment is recorded on its standard" in response.content.decode()
+    assert Standard.objects.count() == 1

@@ -77,3 +77,25 @@ def test_read_with_warnings_and_no_errors(generator, catalog):
     assert kinds == {"JIS", "TS", "TR"}
     assert report.warning_count > generator.EDITION_CLASHES
     assert "ministry" not in report.columns
+
+
+@pytest.mark.django_db
+def test_importing_it_twice_writes_nothing_the_second_time(catalog):
+    from standards import services
+    from standards.models import InternationalCorrespondence, Standard
+
+    lines = catalog.decode("utf-8-sig").splitlines(keepends=True)
+    part = "".join(lines[:3001]).encode()  # the header and the first divisions, TS/TR excluded
+    report = selectors.catalog_read(part, filename="part.csv")
+    first = services.standards_import(
+        records=report.records, columns=report.columns, amendments=report.amendments
+    )
+    assert first.amendments and len(first.created) > 2500
+    assert Standard.drafting_bodies.through.objects.count() > len(first.created), "joint bodies"
+    history = (Standard.history.count(), InternationalCorrespondence.history.count())
+    again = services.standards_import(
+        records=report.records, columns=report.columns, amendments=report.amendments
+    )
+    assert again.summary() == {"created": 0, "updated": 0, "unchanged": len(first.created)}
+    assert again.changes == [] and again.amendments == 0
+    assert (Standard.history.count(), InternationalCorrespondence.history.count()) == history

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -125,7 +126,7 @@ def test_bad_upload_lists_problems_and_writes_nothing(client, coordinator):
 
 def test_skip_invalid_on_the_page_and_rejects_download(client, coordinator):
     client.force_login(coordinator)
-    client.cookies["django_language"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     data = (IMPORT_CSV + "JIS B 7922,温度計,財務大臣\n").encode()
     form = {"file": SimpleUploadedFile("c.csv", data), "skip_invalid": "on"}
     response = client.post(reverse("standards:import"), form)
