@@ -20,13 +20,13 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     };
     all.addEventListener("change", () => {
-      for (const box of boxes()) box.checked = all.checked;
+
       update();
     });
     form.addEventListener("change", (event) => {
       if (event.target !== all) update();
     });
-
+    all.hidden = false;
     update();
   }
 });
