@@ -10,7 +10,6 @@ import os
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -81,30 +80,23 @@ def outsider(db, django_user_model):
     return _user(django_user_model, "outsider", None)
 
 
-def _in_test_language(request, client):
-    """Requests are in English, the messages' source language, unless the test asks for Japanese
-    (@pytest.mark.japanese): pages by the language cookie (they ignore Accept-Language), the API by
-    both. A request that names no language gets Japanese, the site's default."""
-    if not request.node.get_closest_marker("japanese"):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+def in_english(client):
+    """A client whose pages and API answers are in English, the messages' source language (pages
+    follow the language cookie, the API also Accept-Language); without it the site speaks Japanese."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
 
 @pytest.fixture
-def client(request):
-    return _in_test_language(request, Client())
+def api_client():
+    return APIClient()
 
 
 @pytest.fixture
-def api_client(request):
-    return _in_test_language(request, APIClient())
-
-
-@pytest.fixture
-def token_client(db, request):
+def token_client(db):
     def make(user):
-        client = _in_test_language(request, APIClient())
+        client = APIClient()
         _token, key = api_token_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client

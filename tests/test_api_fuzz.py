@@ -34,6 +34,7 @@ from reviews.plan import services as plan_services
 from reviews.priority import services as priority_services
 from reviews.survey import services as survey_services
 from standards.models import Standard
+from tests.conftest import in_english
 from tests.reviews.data import COMPLETE, FORM
 from tests.standards.factories import StandardFactory
 
@@ -47,6 +48,21 @@ CHECKS = [
 ]
 ROLES = ("coordinator", "reviewer", "ministry_viewer", "anonymous")
 TODAY = dt.date(2026, 6, 1)
+
+
+@pytest.fixture
+def client(client):
+    return in_english(client)
+
+
+@pytest.fixture
+def api_client(api_client):
+    return in_english(api_client)
+
+
+@pytest.fixture
+def token_client(token_client):
+    return lambda user: in_english(token_client(user))
 
 
 def _catalog() -> None:

@@ -16,8 +16,24 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from tests.conftest import in_english
 from tests.standards.factories import StandardFactory
 from tests.test_project import PRODUCTION, ROOT, clean_env
+
+
+@pytest.fixture
+def client(client):
+    return in_english(client)
+
+
+@pytest.fixture
+def api_client(api_client):
+    return in_english(api_client)
+
+
+@pytest.fixture
+def token_client(token_client):
+    return lambda user: in_english(token_client(user))
 
 
 def test_check_deploy_is_clean_under_production_settings():
