@@ -20,7 +20,7 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     };
     all.addEventListener("change", () => {
-
+      for (const box of boxes()) box.checked = all.checked;
       update();
     });
     form.addEventListener("change", (event) => {
