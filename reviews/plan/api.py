@@ -178,11 +178,14 @@ class PlanEntryViewSet(viewsets.ReadOnlyModelViewSet):
         ministry and by years late; and the smallest yearly capacity that is on time."""
         query = SummaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        programme = selectors.current_programme()
+        programme, locks = selectors.current_programme_with_locks()
         if programme is None:
             raise NotFound(_("No review programme has been planned yet."))
         backlog = selectors.plan_backlog(
-            programme, today=timezone.localdate(), capacity=query.validated_data.get("capacity")
+            programme,
+            today=timezone.localdate(),
+            capacity=query.validated_data.get("capacity"),
+            locks=locks,
         )
         if backlog.lateness is None:  # no plan fits at that capacity: the numbers say why
             raise serializers.ValidationError({"capacity": [backlog.problem]})

@@ -30,16 +30,18 @@ def _readable_programme(request):
 
 @require_GET
 def plan_overview(request):
-    programme = _readable_programme(request)
+    if not scope.can_read_plan(request.user):
+        raise PermissionDenied
+    programme, locks = selectors.current_programme_with_locks()
     if programme is None:
         return render(request, "reviews/plan_empty.html")
-    return render(request, "reviews/plan.html", _plan_context(request, programme))
+    return render(request, "reviews/plan.html", _plan_context(request, programme, locks=locks))
 
 
-def _plan_context(request, programme, form: MoveForm | None = None) -> dict:
+def _plan_context(request, programme, form: MoveForm | None = None, locks=None) -> dict:
     """The plan screen; `form` is a refused move, else an empty one offering the open years."""
     today = timezone.localdate()
-    locks = selectors.year_locks(programme)
+    locks = selectors.year_locks(programme) if locks is None else locks
     years = selectors.plan_years(programme, today, locks)
     if form is None:
         form = MoveForm(years=[y["fiscal_year"] for y in years if not y["locked"]])
@@ -158,9 +160,17 @@ def plan_unlock_year(request, year: int):
 
 
 def _confirm_page(request, programme, year: int, *, lock: bool):
+    """What locking (or unlocking) the year does, with the button that does it; a year already in
+    the state asked for goes back to the plan, saying so."""
     row = next(
         y for y in selectors.plan_years(programme, timezone.localdate()) if y["fiscal_year"] == year
     )
+    if lock and row["locked"]:
+        messages.info(request, _("FY%(year)s is locked already.") % {"year": year})
+        return redirect("reviews:plan")
+    if not lock and not row["locked"]:
+        messages.info(request, _("FY%(year)s is not locked.") % {"year": year})
+        return redirect("reviews:plan")
     return render(
         request,
         "reviews/plan_lock_confirm.html",

@@ -53,7 +53,8 @@ def action_choices(questions: list[dict]) -> list[tuple[str, str]]:
 
 
 def reason_choices() -> list[tuple[str, str]]:
-    return [(code, str(label)) for code, label in rule.LABELS.items()]
+    """The priority reasons, strongest first."""
+    return [(code, str(rule.LABELS[code])) for code in rule.STRENGTH_ORDER]
 
 
 class OneAtATime(forms.Select):

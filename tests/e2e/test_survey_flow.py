@@ -41,6 +41,8 @@ def log_in(page, base: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     expect(page.locator("header .who")).to_have_text(username)
+    # the page's deferred script (the language menu's auto-submit) has run once "load" fires
+    page.wait_for_load_state("load")
 
 
 def answer_required_questions(page) -> None:
@@ -121,7 +123,8 @@ def test_reviewer_in_english_keeps_typed_answers_on_error(
     base = live_server.url
     me = pages("reviewer")
     log_in(me, base, "rev", "pw-rev")
-    me.select_option("select[name=language]", "en")
+    with me.expect_navigation():
+        me.select_option("select[name=language]", "en")
     expect(me.locator("html")).to_have_attribute("lang", "en")
     me.goto(f"{base}/reviews/assignments/")
     expect(me.locator("h1")).to_contain_text("My assignments")

@@ -372,6 +372,8 @@ def test_the_batch_page_offers_select_all_and_says_overdue_in_words(
     assert '<span class="badge hot">overdue</span>' not in page
     with time_machine.travel(dt.datetime(2027, 1, 5, 10, 0, tzinfo=JST), tick=False):
         late = text(client.get(f"/reviews/batches/{batch.pk}/"))
+        listed = text(client.get("/reviews/batches/"))
+    assert '<td class="num hot">5 overdue</td>' in listed
     # five still open past the due date, each said in words beside its date, and in the heading
     assert late.count('<span class="badge hot">overdue</span>') == 5
     assert "5 overdue" in late

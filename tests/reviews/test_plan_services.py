@@ -172,6 +172,25 @@ def test_locked_year_is_untouched_by_replanning(coordinator):
     )
 
 
+def test_locks_and_unlocks_are_kept_in_the_history_with_who(coordinator, ministry_viewer):
+    """Called from anywhere (a shell, a task), not only a page: the history names who did it."""
+    catalog()
+    programme, _ = plan()
+    plan_services.plan_year_lock(programme=programme, year=2029, by=coordinator)
+    plan_services.plan_year_lock(programme=programme, year=2029, by=ministry_viewer)  # no change
+    plan_services.plan_year_unlock(
+        programme=programme, year=2029, by=coordinator, today=BEFORE_START
+    )
+    plan_services.plan_year_unlock(
+        programme=programme, year=2029, by=coordinator, today=BEFORE_START
+    )
+    year = programme.plan_years.get(fiscal_year=2029)
+    assert [
+        (h.history_user, h.history_change_reason, h.locked_at is None)
+        for h in year.history.filter(history_type="~").order_by("history_date")
+    ] == [(coordinator, "locked", False), (coordinator, "unlocked", True)]
+
+
 def test_command_writes_csv_and_reports(tmp_path):
     catalog()
     out = io.StringIO()

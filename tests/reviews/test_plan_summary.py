@@ -12,7 +12,7 @@ from tests.standards.factories import StandardFactory
 
 pytestmark = pytest.mark.django_db
 JST = dt.timezone(dt.timedelta(hours=9))
-ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}  # the API speaks Japanese unless asked otherwise
 
 
 @pytest.fixture
@@ -117,8 +117,8 @@ def test_the_summary_queries_do_not_grow(
 ):
     client = token_client(coordinator)
     client.get(f"/api/plan/summary/{query}")  # the ministries' names are cached after this
-    # token + user, roles, programme, its years' locks, the standards the review plans (with
-    # their lead ministry and year)
+    # token + user, roles, the programme with its years' locks, the standards the review plans
+    # (with their year), their lead ministries
     with django_assert_max_num_queries(5):
         assert client.get(f"/api/plan/summary/{query}").status_code == 200
     for i in range(30):

@@ -19,6 +19,13 @@ JST = dt.timezone(dt.timedelta(hours=9))
 
 
 @pytest.fixture
+def english(client):
+    """Pages in English, the messages' source language: the site speaks Japanese by default."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
 def programme(time_machine):
     time_machine.move_to(
         dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=9))), tick=False
@@ -36,13 +43,6 @@ def programme(time_machine):
     return programme
 
 
-@pytest.fixture
-def english(client):
-    """Pages in English, the source language of the messages the tests read."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 @pytest.mark.parametrize(
     ("user", "status"), [("coordinator", 200), ("ministry_viewer", 200), ("reviewer", 403)]
 )
@@ -52,6 +52,7 @@ def test_who_sees_the_plan(client, request, programme, user, status):
     assert client.get("/api/plan/").status_code == status
 
 
+@pytest.mark.japanese
 def test_plan_screen_shows_counts_per_year_ministry_and_division(client, coordinator, programme):
     client.force_login(coordinator)
     page = client.get("/reviews/plan/").content.decode()
@@ -61,14 +62,23 @@ def test_plan_screen_shows_counts_per_year_ministry_and_division(client, coordin
     assert "<svg" in page
 
 
+def test_the_english_plan_screen_names_ministries_and_divisions_in_english(
+    client, english, coordinator, programme
+):
+    client.force_login(coordinator)
+    page = client.get("/reviews/plan/").content.decode()
+    assert "Minister of Economy, Trade and Industry" in page and "経済産業大臣" not in page
+    assert "K Chemical engineering" in page
+
+
 def test_plan_screen_queries_do_not_grow(
     client, coordinator, programme, django_assert_max_num_queries
 ):
     client.force_login(coordinator)
     client.get("/reviews/plan/")
-    # user, roles, programme, its years' locks, totals per year, the standards the review plans
-    # (for the backlog and the not-in-plan count), counts per lead ministry, per division, the
-    # latest re-plan run, the lock history, the manual moves
+    # user, roles, the programme with its years' locks, totals per year, the standards the review
+    # plans and their lead ministries (for the backlog and the not-in-plan count), counts per lead
+    # ministry, per division, the latest re-plan run, the lock history, the manual moves
     with django_assert_max_num_queries(11):
         assert client.get("/reviews/plan/").status_code == 200
     for i in range(20):  # more standards, some not in the plan yet: no more queries
@@ -173,6 +183,18 @@ def test_a_coordinator_unlocks_a_year_and_both_enter_the_history(
     history = page[page.index('id="lock-history"') :]
     assert history.index("unlocked") < history.index("locked</td>")  # newest first
     assert history.count("coord") == 2
+
+
+def test_asking_to_lock_a_locked_year_or_unlock_an_open_one_says_so(
+    client, english, coordinator, programme
+):
+    client.force_login(coordinator)
+    response = client.get("/reviews/plan/unlock/2029/", follow=True)
+    assert "FY2029 is not locked." in response.content.decode()
+    client.post("/reviews/plan/lock/2029/", {"confirm": "yes"})
+    response = client.get("/reviews/plan/lock/2029/", follow=True)
+    assert "FY2029 is locked already." in response.content.decode()
+    assert PlanYear.history.filter(fiscal_year=2029, history_type="~").count() == 1
 
 
 def test_a_year_under_way_cannot_be_unlocked(client, english, coordinator, programme, time_machine):
