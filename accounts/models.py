@@ -22,6 +22,15 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # Filled by the roster import (reviews.roster); a blank language means the site's default.
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=[("ja", _("Japanese")), ("en", _("English"))],
+        help_text=_("For e-mails, and the site's language after login."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -20,8 +20,12 @@ def _count(name: str, default: int) -> int:
 
 
 workers = _count("JISREVIEW_WEB_WORKERS", 3)
-# More than one thread switches gunicorn from the sync worker to gthread.
-threads = _count("JISREVIEW_WEB_THREADS", 1)
+# Threaded workers: a request whose body is slow to come (or never comes) holds one thread while
+# the others, and the worker's heartbeat, go on; a sync worker would be held whole until the
+# timeout below killed it. The application bounds that wait itself (JISREVIEW_REQUEST_BODY_SECONDS,
+# a read timeout on the socket), and the proxy reads the whole body before passing it on.
+worker_class = "gthread"
+threads = _count("JISREVIEW_WEB_THREADS", 4)
 # A request is cut off after this many seconds; JISREVIEW_IMPORT_MAX_SECONDS stays below it, so a
 # slow catalog import ends with a message instead of a lost worker.
 timeout = 30

@@ -4,6 +4,7 @@ and the limits a request must keep to before any view sees it."""
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.http import UnreadablePostError
 from django.middleware.locale import LocaleMiddleware
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
@@ -30,7 +31,12 @@ class BodySizeLimitMiddleware:
     """Refuses, by its Content-Length and before anything reads it, a body larger than the
     application will take: DRF reads a JSON body whole without Django's DATA_UPLOAD_MAX_MEMORY_SIZE
     check, so this is the bound there. A multipart body (an upload) may be as large as
-    UPLOAD_MAX_BYTES. The reverse proxy refuses larger bodies first; this holds without it."""
+    UPLOAD_MAX_BYTES. The reverse proxy refuses larger bodies first; this holds without it.
+
+    It also bounds the wait for a body: under gunicorn, the socket gets a read timeout of
+    REQUEST_BODY_SECONDS and the body is read here, so one that never comes (a Content-Length
+    larger than what is sent) is a 408 in that time, not a thread held until gunicorn's timeout
+    and its HTML 500."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,7 +54,45 @@ class BodySizeLimitMiddleware:
                 "limit": filesizeformat(limit),
             }
             return error_response(request, 413, message)
-        return self.get_response(request)
+        connection = request.META.get("gunicorn.socket")
+        if not size or connection is None:
+            return self.get_response(request)
+        connection.settimeout(settings.REQUEST_BODY_SECONDS)
+        try:
+            try:
+                _read_body(request)
+            except UnreadablePostError:
+                return _body_timed_out(request)
+            return self.get_response(request)
+        finally:
+            connection.settimeout(None)  # the response is written without one, as before
+
+    def process_exception(self, request, exception):
+        """A body read later (a PUT upload that DRF parses) may time out too."""
+        if isinstance(exception, UnreadablePostError):
+            return _body_timed_out(request)
+        return None
+
+
+def _read_body(request) -> None:
+    """Read the body now, within the socket's timeout: a form (an upload too) as Django parses
+    it, into the upload handlers' temporary files, anything else into memory (at most
+    DATA_UPLOAD_MAX_MEMORY_SIZE, checked above)."""
+    if request.method == "POST" and request.content_type in (
+        "multipart/form-data",
+        "application/x-www-form-urlencoded",
+    ):
+        request.POST  # noqa: B018 (parsed and kept for the view)
+    elif request.content_type != "multipart/form-data":
+        request.body  # noqa: B018 (kept for the view)
+
+
+def _body_timed_out(request):
+    message = _(
+        "The request's body did not arrive within %(seconds)d seconds (it is shorter than its "
+        "Content-Length says); nothing was done."
+    ) % {"seconds": settings.REQUEST_BODY_SECONDS}
+    return error_response(request, 408, message)
 
 
 def _content_length(request) -> int:

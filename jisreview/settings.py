@@ -176,6 +176,9 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * env_int("JISREVIEW_PASSWORD_RESET_MINUTES", 60, minimum=5)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("JISREVIEW_PASSWORD_RESET_PER_ADDRESS", 3, minimum=1)
 PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("JISREVIEW_PASSWORD_RESET_PER_CLIENT", 20, minimum=1)
+# An invitation's link (reviews.people) sets a first password once, for JISREVIEW_INVITATION_DAYS
+# after its e-mail was written.
+INVITATION_DAYS = env_int("JISREVIEW_INVITATION_DAYS", 14, minimum=1, maximum=365)
 
 # Two-factor authentication (django-otp, TOTP with recovery codes) is available to everyone and,
 # when required, must be set up by coordinators and administrators before anything else. Required
@@ -297,6 +300,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "jisreview.pagination.PageNumberPagination",
+    # Not "iso-8601", which reads with fromisoformat and so takes 2026-W01-1 and 20260101; the
+    # catalog's own date fields also take 令和 dates (standards.api_fields.JapaneseDateField).
+    "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
@@ -379,6 +385,9 @@ SCAN_MAX_PAGES = env_int("JISREVIEW_SCAN_MAX_PAGES", 2000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Under gunicorn, a body that stops arriving for this long (a Content-Length larger than what is
+# sent) is answered 408 instead of holding a worker thread until gunicorn's timeout.
+REQUEST_BODY_SECONDS = env_int("JISREVIEW_REQUEST_BODY_SECONDS", 10, minimum=1, maximum=60)
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 

@@ -15,6 +15,19 @@ class ReviewsConfig(AppConfig):
         from reviews.reminders import receivers as reminders_receivers  # noqa: F401
         from reviews.survey import receivers as survey_receivers  # noqa: F401
 
+        _outbox_builders_register()
+
         panels.register("reviews/_standard_plan.html")
         panels.register("reviews/_standard_outcome.html")
         panels.register("reviews/_standard_follow_ups.html")
+        panels.register("reviews/_standard_evidence.html")
+
+
+def _outbox_builders_register() -> None:
+    """The outbox (reviews.reminders) sends invitations too, asking the people step for their text;
+    imported here, once the app registry is ready, so the reminders step imports none of it."""
+    from reviews.people.services import invitation_message
+    from reviews.reminders.models import Reminder
+    from reviews.reminders.services import MESSAGE_BUILDERS
+
+    MESSAGE_BUILDERS[Reminder.Kind.INVITATION] = invitation_message

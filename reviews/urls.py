@@ -1,10 +1,14 @@
 from django.urls import path
 
+from reviews.evidence import views as evidence
 from reviews.follow_ups import views as follow_ups
+from reviews.people import views as people
 from reviews.plan import views as plan
+from reviews.precheck import views as precheck
 from reviews.priority import views as priority
 from reviews.reminders import views as reminders
 from reviews.reporting import views as reporting
+from reviews.roster import views as roster
 from reviews.survey import batch_views
 from reviews.survey import views as survey
 from reviews.tasks import enqueue_replan, enqueue_sends
@@ -63,4 +67,39 @@ urlpatterns = [
     path("notifications/", reminders.notification_list, name="notifications"),
     path("batches/<int:pk>/", batch_views.batch_detail, name="batch"),
     path("dashboard/", reporting.survey_dashboard, name="dashboard"),
+    path(
+        "specifications/not-surveyed/",
+        evidence.candidate_list,
+        name="specification-candidates",
+    ),
+    path(
+        "specifications/not-surveyed.csv",
+        evidence.candidate_export,
+        {"fmt": "csv"},
+        name="specification-candidates-csv",
+    ),
+    path(
+        "specifications/not-surveyed.xlsx",
+        evidence.candidate_export,
+        {"fmt": "xlsx"},
+        name="specification-candidates-xlsx",
+    ),
+    path("roster/", roster.roster_upload, name="roster"),
+    path("roster/confirm/", roster.roster_confirm, name="roster-confirm"),
+    path("roster/coverage/", roster.roster_coverage, name="roster-coverage"),
+    path("people/", people.people_list, name="people"),
+    path("people/export.csv", people.people_export, {"fmt": "csv"}, name="people-export-csv"),
+    path("people/export.xlsx", people.people_export, {"fmt": "xlsx"}, name="people-export-xlsx"),
+    path("people/<int:pk>/invite/", people.person_invite, name="person-invite"),
+    path("people/<int:pk>/deactivate/", people.person_deactivate, name="person-deactivate"),
+    path("invitation/<str:token>/", people.invitation_accept, name="invitation"),
+    path("precheck/", precheck.precheck_list, name="precheck"),
+    path("precheck/overview/", precheck.precheck_overview, name="precheck-overview"),
+    path("precheck/marks/<int:pk>/", precheck.mark_detail, name="precheck-mark"),
+    path("hand-overs/", precheck.hand_over_list, name="hand-overs"),
+    path(
+        "assignments/<int:pk>/hand-over/",
+        precheck.assignment_hand_over,
+        name="assignment-hand-over",
+    ),
 ]

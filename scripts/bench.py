@@ -9,6 +9,8 @@ is ever dropped. The catalog is the demo CSV in fixtures/. The load and outage r
 bring their own PostgreSQL and Redis servers.
 """
 
+import csv
+import importlib
 import json
 import os
 import statistics
@@ -70,9 +72,35 @@ CATALOG_TABLES = (
 )
 
 
+def copy_seconds(path: Path, runs: int = IMPORT_RUNS) -> float:
+    """PostgreSQL's own COPY of the file into a table of text columns, committed: the floor an
+    import is compared with (issue #18), the median of `runs`."""
+    from django.db import connection, transaction
+
+    data = path.read_bytes()
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        width = len(next(csv.reader(handle)))
+    columns = ", ".join(f"c{i} text" for i in range(width))
+    timings = []
+    for _ in range(runs):
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS copy_baseline")
+            cursor.execute(f"CREATE TABLE copy_baseline ({columns})")
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            statement = "COPY copy_baseline FROM STDIN (FORMAT csv, HEADER true)"
+            with cursor.cursor.copy(statement) as copy:
+                copy.write(data)
+        timings.append(time.perf_counter() - started)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE copy_baseline")
+    return statistics.median(timings)
+
+
 def child_import() -> dict:
     """Import the demo CSV into an empty catalog, in-process, IMPORT_RUNS times (emptying the catalog
-    in between); report the median time and the process's peak memory."""
+    in between); report the median time and the process's peak memory, and PostgreSQL's own COPY of
+    the same file in this run."""
     import resource
 
     from django.db import connection
@@ -80,6 +108,7 @@ def child_import() -> dict:
     from standards import selectors, services
 
     path = ROOT / "fixtures" / "demo_catalog.csv"
+    copy = copy_seconds(path)
     timings = []
     for _ in range(IMPORT_RUNS):
         with connection.cursor() as cursor:
@@ -92,7 +121,12 @@ def child_import() -> dict:
         timings.append(time.perf_counter() - started)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     again = time.perf_counter()
-    services.standards_import(records=report.records, columns=report.columns, reason="bench")
+    report = selectors.catalog_read(path.read_bytes(), filename=path.name)
+    unchanged = services.standards_import(
+        records=report.records, columns=report.columns, reason="bench"
+    )
+    reimport = time.perf_counter() - again
+    assert unchanged.unchanged == len(report.records), "the re-import changed something"
     return {
         "runs": IMPORT_RUNS,
         "rows": len(report.records),
@@ -100,7 +134,10 @@ def child_import() -> dict:
         "seconds": statistics.median(timings),
         "worst_seconds": max(timings),
         "peak_mb": peak_mb,
-        "reimport_seconds": time.perf_counter() - again,
+        "reimport_seconds": reimport,
+        "copy_seconds": copy,
+        "copy_ratio": statistics.median(timings) / copy,
+        "reimport_copy_ratio": reimport / copy,
     }
 
 
@@ -385,7 +422,9 @@ def child_ministry() -> dict:
     }
 
 
-# In the order they run: each builds on the data the ones before it left.
+# In the order they run: each builds on the data the ones before it left. A measurement kept in a
+# file of its own (scripts/bench_<topic>.py) is named "module.function": adding one is a line here
+# and its rows in FIGURES.
 CHILDREN = {
     "migrate": child_migrate,
     "import": child_import,
@@ -395,7 +434,19 @@ CHILDREN = {
     "survey_pages": child_survey_pages,
     "ministry": child_ministry,
     "sweep": child_sweep,
+    "import_updates": "bench_import_updates.child_import_updates",  # changes the demo catalog
+    "scan": "bench_scan.child_scan",
+    "real_import": "bench_real_import.child_real_import",  # empties the catalog: always last
 }
+
+
+def child(name: str) -> Callable[[], dict]:
+    """The measurement CHILDREN names, imported from its module if it has one."""
+    target = CHILDREN[name]
+    if callable(target):
+        return target
+    module, function = target.rsplit(".", 1)
+    return getattr(importlib.import_module(module), function)
 
 
 def run_child(name: str) -> dict:
@@ -518,7 +569,9 @@ FIGURES = [
     ),
     reported("#2   slowest of those imports", "import.worst_seconds", "s"),
     at_most("#2 import peak memory (process RSS)", "import.peak_mb", 250, "MB", 0),
-    reported("#2 re-import unchanged demo CSV (writes only)", "import.reimport_seconds", "s"),
+    reported("#2 re-import unchanged demo CSV (read + compare)", "import.reimport_seconds", "s"),
+    reported("#18 PostgreSQL's own COPY of the demo CSV, same run", "import.copy_seconds", "s", 3),
+    at_most("#18 demo import ÷ COPY of the same file", "import.copy_ratio", 10, "×", 1),
     at_most(
         "#2 catalog API page of 50, filter + search, median", "catalog_api.median_ms", 50, "ms", 1
     ),
@@ -576,6 +629,46 @@ FIGURES = [
     reported("#6   peak Python memory while writing", "ministry.xlsx_peak_mb", "MB", 0, "bounded"),
     at_most("#6 export all 11,000 with survey columns, CSV", "ministry.survey_csv_s", 2, "s"),
     at_most("#6 export all 11,000 with survey columns, XLSX", "ministry.survey_xlsx_s", 5, "s"),
+    # scripts/bench_import_updates.py: after the ones above, as it changes the demo catalog
+    at_most(
+        "#12 import form, {import_updates[updated]} standards updated ({import_updates[withdrawn]} "
+        "withdrawn, {import_updates[assignments_withdrawn]} assignments), whole request",
+        "import_updates.seconds",
+        5,
+        "s",
+    ),
+    reported(
+        "#12   what follows, on the worker (assignments withdrawn, verdicts, alignments)",
+        "import_updates.followers_seconds",
+        "s",
+    ),
+    # scripts/bench_scan.py
+    at_most("#17 scan a {scan[pages]}-page specification PDF", "scan.seconds", 3, "s"),
+    reported("#17   pages per second", "scan.pages_per_second", "pages/s", 0),
+    at_most("#17   peak memory (process)", "scan.peak_mb", 300, "MB", 0),
+    # scripts/bench_real_import.py: last of the children, as it empties the catalog
+    at_most(
+        "#15 import real-shaped catalog ({real_import[rows]} rows), median of {real_import[runs]}",
+        "real_import.seconds",
+        2.5,
+        "s",
+    ),
+    reported("#15   slowest of those imports", "real_import.worst_seconds", "s"),
+    at_most("#15   peak memory (process)", "real_import.peak_mb", 300, "MB", 0),
+    at_most(
+        "#15 re-import it unchanged (read + compare)", "real_import.reimport_seconds", 1.5, "s"
+    ),
+    at_most("#15   rows written by that re-import", "real_import.reimport_writes", 0, digits=0),
+    reported(
+        "#18 PostgreSQL's own COPY of that file, same run", "real_import.copy_seconds", "s", 3
+    ),
+    at_most(
+        "#18 unchanged re-import ÷ COPY of the same file",
+        "real_import.reimport_copy_ratio",
+        3,
+        "×",
+        1,
+    ),
     # scripts/load.py
     reported(
         "#7 load: {load[config][clients]} reviewers for {load[config][seconds]:.0f} s, "
@@ -696,6 +789,6 @@ def main() -> int:
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "child":
         setup_django()
-        print(json.dumps(CHILDREN[sys.argv[2]]()))
+        print(json.dumps(child(sys.argv[2])()))
     else:
         sys.exit(main())

@@ -1,5 +1,6 @@
 """The catalog API: thin adapters over selectors and services."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -7,6 +8,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import permissions, renderers, serializers, viewsets
@@ -14,9 +16,17 @@ from rest_framework.response import Response
 
 from accounts.roles import is_coordinator
 from standards import exports, selectors, services
+from standards.api_fields import STRICT_DATES
 from standards.dates import action_date_problems
 from standards.filters import ORDERING_FIELDS, StandardFilter
-from standards.models import Degree, InternationalCorrespondence, Ministry, Standard, StrategicField
+from standards.models import (
+    Alignment,
+    Degree,
+    InternationalCorrespondence,
+    Ministry,
+    Standard,
+    StrategicField,
+)
 from standards.numbers import InvalidJisNumber, parse_jis_number
 
 
@@ -53,8 +63,21 @@ class CorrespondenceSerializer(serializers.ModelSerializer):
         fields = ("designation", "degree")
 
 
+class NewerEditionSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    published_on = serializers.DateField(allow_null=True)
+
+
 class StandardSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = STRICT_DATES
     division_name = serializers.CharField(source="get_division_display", read_only=True)
+    alignment = serializers.SerializerMethodField(
+        help_text="aligned, revised, withdrawn or unknown against the international data; null "
+        "without a corresponding international standard"
+    )
+    newer_edition = serializers.SerializerMethodField(
+        help_text="The newer international edition when the alignment is revised"
+    )
     ministries = MinistrySerializer(many=True, read_only=True)
     ministry_codes = MinistryCodeField(
         source="ministries",
@@ -95,6 +118,8 @@ class StandardSerializer(serializers.ModelSerializer):
             "fast_track",
             "strategic_fields",
             "is_generated",
+            "alignment",
+            "newer_edition",
             "updated_at",
         )
         read_only_fields = (
@@ -104,6 +129,24 @@ class StandardSerializer(serializers.ModelSerializer):
             "is_generated",
             "updated_at",
         )
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=Alignment.choices, allow_null=True, read_only=True)
+    )
+    def get_alignment(self, standard) -> str | None:
+        found = _alignment(standard)
+        return found.status if found else None
+
+    @extend_schema_field(NewerEditionSerializer(allow_null=True, read_only=True))
+    def get_newer_edition(self, standard) -> dict | None:
+        found = _alignment(standard)
+        if not found or not found.newer_reference:
+            return None
+        published = found.newer_published_on
+        return {
+            "reference": found.newer_reference,
+            "published_on": published.isoformat() if published else None,
+        }
 
     def validate_number(self, value):
         try:
@@ -148,6 +191,14 @@ class StandardSerializer(serializers.ModelSerializer):
             correspondences=correspondences,
             reason="API",
         )
+
+
+def _alignment(standard):
+    """The stored alignment, or None (no correspondence, or a standard just created)."""
+    try:
+        return standard.alignment
+    except ObjectDoesNotExist:
+        return None
 
 
 class CSVRenderer(renderers.BaseRenderer):

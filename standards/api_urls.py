@@ -5,11 +5,13 @@ filters)."""
 from rest_framework.routers import DefaultRouter
 
 from standards.api import StandardViewSet
+from standards.specifications.api import SpecificationViewSet
 
 
 def catalog_router(viewset: type[StandardViewSet] = StandardViewSet) -> DefaultRouter:
     router = DefaultRouter()
     router.register("standards", viewset, basename="standard")
+    router.register("specifications", SpecificationViewSet, basename="specification")
     return router
 
 

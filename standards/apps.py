@@ -7,4 +7,7 @@ class StandardsConfig(AppConfig):
     verbose_name = _("Catalog of standards")
 
     def ready(self):
-        from standards import signals  # noqa: F401
+        from standards import panels, signals  # noqa: F401
+        from standards.alignment import receivers  # noqa: F401
+
+        panels.register("standards/_alignment_panel.html")

@@ -69,10 +69,12 @@ def _copy(model: type[models.Model], rows: list[dict]) -> list[int]:
 
 def _copy_without_ids(model: type[models.Model], rows: list[dict]) -> list[int]:
     names = list(rows[0])
-    columns = [model._meta.get_field(name).column for name in names]
+    fields = [model._meta.get_field(name) for name in names]
+    json_names = {f.name for f in fields if isinstance(f, models.JSONField)}
     quote = connection.ops.quote_name
-    statement = f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+    columns = ", ".join(quote(f.column) for f in fields)
+    statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row([row[name] for name in names])
+            copy.write_row([_json(row[n]) if n in json_names else row[n] for n in names])
     return []

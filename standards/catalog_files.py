@@ -1,5 +1,5 @@
 """Catalog files as rows of cells: CSV in UTF-8, UTF-16 or Shift_JIS (told apart automatically)
-and XLSX (first sheet, read-only, guarded against zip and XML bombs). No validation of content."""
+and XLSX (first sheet, read-only, checked by standards.xlsx_scan before openpyxl opens it). No validation of content."""
 
 import csv
 import datetime as dt
@@ -10,12 +10,11 @@ from collections.abc import Iterator, Sequence
 
 from django.utils.translation import gettext as _
 
+from standards import xlsx_scan
+
 # A catalog has 15 columns: this leaves room for blank spacer columns and stays far from the
 # 16,384 a sheet may have.
 MAX_COLUMNS = 64
-# An XLSX is a zip: refuse archives that would inflate past this, or by more than this ratio.
-XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
-XLSX_MAX_RATIO = 100
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -24,6 +23,8 @@ _DELIMITERS = (",", "\t", ";")
 # 0xA0 and 0xFD-0xFF private-use U+F8F0-F8F3, and the user-defined rows 0xF0-0xF9 private-use
 # U+E000-E757. A file that only reads as CP932 with these is in some other encoding.
 _NOT_SHIFT_JIS_TEXT = re.compile("[\u0080-\u009f\ue000-\uf8ff]")
+# C0 and C1 controls but tab, LF and CR (and NUL, refused before as binary data).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class CatalogFileError(Exception):
@@ -55,11 +56,13 @@ def decode_csv(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with a BOM, or Shift_JIS (CP932), told apart line by line."""
     if data.startswith(_UTF16_BOMS):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise CatalogFileError(
                 _("The file starts like UTF-16 but cannot be read as UTF-16.")
             ) from None
+        _check_controls(text)
+        return text
     skipped = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     data = data[skipped:]
     if not data.strip():
@@ -70,11 +73,28 @@ def decode_csv(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = _decode_cp932(data, skipped)
-    if re.search(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
-        raise CatalogFileError(
-            _("The file is neither CSV nor XLSX (it contains control characters).")
-        )
+    _check_controls(text)
     return text
+
+
+def _check_controls(text: str) -> None:
+    """No table's text holds a C0 or C1 control other than tab, CR and LF: one means the file is
+    in another encoding than it reads as (U+0085 is what a stray 0x85 becomes), whichever it is
+    read as, or is not text. `column` counts characters from the start of the line."""
+    if found := _CONTROL.search(text):
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        raise CatalogFileError(
+            _(
+                "The file is neither CSV nor XLSX, or not in the encoding it appears to be in: "
+                "line %(line)d, column %(column)d holds the control character U+%(code)04X, "
+                "which no text of a table has. Save it again as UTF-8 or Shift_JIS."
+            )
+            % {
+                "line": text.count("\n", 0, found.start()) + 1,
+                "column": found.start() - line_start + 1,
+                "code": ord(found[0]),
+            }
+        )
 
 
 def _decode_cp932(data: bytes, skipped: int) -> str:
@@ -167,14 +187,13 @@ def _check_line_width(text: str, delimiter: str) -> None:
 def _xlsx_rows(data: bytes, max_rows: int) -> Iterator[tuple[int, list]]:
     import openpyxl  # imported late: only uploads of workbooks pay for it
 
-    _check_zip_bomb(data)
+    _check_workbook(data, max_rows)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise CatalogFileError(_unreadable(exc)) from None
     try:
         sheet = workbook.worksheets[0]
-        _check_used_range(sheet, max_rows)
         # Read to the sheet's real end (a declared range may also be too small, and openpyxl
         # would stop there), and never more than MAX_COLUMNS columns: openpyxl pads every row to
         # the width it reads, so one cell in column XFD would make each row 16,384 cells.
@@ -191,28 +210,6 @@ def _xlsx_rows(data: bytes, max_rows: int) -> Iterator[tuple[int, list]]:
         raise CatalogFileError(_unreadable(exc)) from None
     finally:
         workbook.close()
-
-
-def _check_used_range(sheet, max_rows: int) -> None:
-    """Refuse before reading a sheet that says it is wider or longer than any catalog."""
-    columns, rows = sheet.max_column or 0, sheet.max_row or 0  # declared; 0 when not
-    if columns > MAX_COLUMNS:
-        raise CatalogFileError(
-            _(
-                "The first sheet's used range is %(range)s, %(columns)d columns wide; a catalog "
-                "has at most %(max)d columns. Delete the columns to the right of the table "
-                "and save again."
-            )
-            % {"range": sheet.calculate_dimension(), "columns": columns, "max": MAX_COLUMNS}
-        )
-    if rows > max_rows + 1:
-        raise CatalogFileError(
-            _(
-                "The first sheet's used range is %(range)s, %(rows)d rows long; a catalog has at "
-                "most %(max)d rows and a header. Delete the rows below the table and save again."
-            )
-            % {"range": sheet.calculate_dimension(), "rows": rows, "max": max_rows}
-        )
 
 
 def _trimmed(cells: Sequence) -> Sequence:
@@ -237,26 +234,13 @@ def _reason(exc: Exception) -> str:
     return str(exc).strip() or type(exc).__name__
 
 
-def _check_zip_bomb(data: bytes) -> None:
+def _check_workbook(data: bytes, max_rows: int) -> None:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise CatalogFileError(
-            _("The file is neither CSV nor XLSX (a damaged zip archive).")
-        ) from None
-    with archive:
-        names = set(archive.namelist())
-        if "xl/workbook.xml" not in names:
-            raise CatalogFileError(_("The file is a zip archive but not an XLSX workbook."))
-        total = sum(info.file_size for info in archive.infolist())
-        packed = max(1, sum(info.compress_size for info in archive.infolist()))
-        if total > XLSX_MAX_UNCOMPRESSED or (
-            total > 10 * 1_048_576 and total / packed > XLSX_MAX_RATIO
-        ):
-            raise CatalogFileError(
-                _("The workbook would expand to %(size)d MB; refused as a possible zip bomb.")
-                % {"size": total // 1_048_576}
-            )
+        xlsx_scan.check_workbook(
+            io.BytesIO(data), size=len(data), max_rows=max_rows, max_columns=MAX_COLUMNS
+        )
+    except xlsx_scan.SheetRefused as exc:
+        raise CatalogFileError(str(exc)) from None
 
 
 def _xlsx_cell(value):

@@ -268,10 +268,10 @@ def _check_archive(path: Path, limits: Limits, *, member: str, kind: str) -> Non
         raise UnreadableDocument(
             Reason.CORRUPT, _("The file is a zip archive but not %(kind)s.") % {"kind": kind}
         )
-    _check_inflation(members, limits)
+    check_inflation(members, limits)
 
 
-def _check_inflation(members: list[zipfile.ZipInfo], limits: Limits) -> None:
+def check_inflation(members: list[zipfile.ZipInfo], limits: Limits) -> None:
     total = sum(info.file_size for info in members)
     if len(members) > MAX_MEMBERS or total > limits.max_uncompressed:
         raise UnreadableDocument(

@@ -13,6 +13,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy
 
 from standards.models import (
+    Alignment,
     Degree,
     Division,
     InternationalCorrespondence,
@@ -156,6 +157,9 @@ CATALOG_FIELDS = (
     "international_text",
     "fast_track",
     "strategic_fields",
+    "alignment__status",
+    "alignment__newer_reference",
+    "alignment__newer_published_on",
 )
 
 # The catalog export's headers, by the import column each re-imports as: the import reads them in
@@ -182,6 +186,8 @@ DERIVED_HEADERS = {
     "division": gettext_lazy("Division"),
     "review_due_on": gettext_lazy("Review due"),
     "review_due_fy": gettext_lazy("Review due fiscal year"),
+    "alignment": gettext_lazy("International alignment"),
+    "alignment_newer": gettext_lazy("Newer international edition"),
 }
 # Several values in one cell: a separator the import splits at.
 LIST_SEPARATOR = "、"
@@ -192,6 +198,7 @@ def catalog_columns() -> list[tuple[str, Callable[[dict], object]]]:
     divisions = {k: str(v) for k, v in Division.choices}
     statuses = {k: str(v) for k, v in Status.choices}
     fields = {k: str(v) for k, v in StrategicField.choices}
+    alignments = {k: str(v) for k, v in Alignment.choices}
     h, d = CATALOG_HEADERS, DERIVED_HEADERS
     return [
         (str(h["number"]), itemgetter("number")),
@@ -210,12 +217,22 @@ def catalog_columns() -> list[tuple[str, Callable[[dict], object]]]:
         (str(h["ics"]), lambda r: "; ".join(r["ics_codes"] or ())),
         (str(h["international"]), lambda r: "; ".join(r["correspondences"])),
         (str(h["international_text"]), itemgetter("international_text")),
+        (str(d["alignment"]), lambda r: alignments.get(r["alignment__status"], "")),
+        (str(d["alignment_newer"]), _newer_edition),
         (str(h["fast_track"]), lambda r: yes_no(r["fast_track"])),
         (
             str(h["strategic_fields"]),
             lambda r: LIST_SEPARATOR.join(fields.get(f, f) for f in r["strategic_fields"] or ()),
         ),
     ]
+
+
+def _newer_edition(record: dict) -> str:
+    """ "ISO 13482:2025 (2025-03-01)": the newer edition and its date, when there is one."""
+    newer, day = record["alignment__newer_reference"], record["alignment__newer_published_on"]
+    if not newer:
+        return ""
+    return f"{newer} ({day.isoformat()})" if day else newer
 
 
 def catalog_records(queryset, fields=CATALOG_FIELDS, *, chunk_size: int = 2000) -> Iterator[dict]:

@@ -10,6 +10,7 @@ from django_filters.widgets import DateRangeWidget
 from standards import selectors
 from standards.forms import EraDateField
 from standards.models import (
+    Alignment,
     Degree,
     Division,
     InternationalCorrespondence,
@@ -72,6 +73,12 @@ class StandardFilter(django_filters.FilterSet):
         choices=Degree.choices,
         method="filter_degree",
         label=_("International correspondence"),
+        empty_label=_("Any"),
+    )
+    alignment = django_filters.ChoiceFilter(
+        field_name="alignment__status",
+        choices=Alignment.choices,
+        label=_("International alignment"),
         empty_label=_("Any"),
     )
     drafting_body = django_filters.CharFilter(

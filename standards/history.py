@@ -65,6 +65,15 @@ def record_rows(
     _execute_for_ids(sql, [stamp, reason, history_type, user_id], ids)
 
 
+def delete_rows(
+    model: type[models.Model], ids: list[int], *, date: dt.datetime, user_id, reason: str
+) -> None:
+    """Delete these rows, each recorded first as simple-history would on delete (history_type "-");
+    no signal runs, so nothing is recorded twice."""
+    record_rows(model, ids, history_type="-", date=date, user_id=user_id, reason=reason)
+    _execute_for_ids(f"DELETE FROM {_quote(model._meta.db_table)} WHERE id {{condition}}", [], ids)
+
+
 def record_m2m(
     model: type[models.Model], field_name: str, ids: list[int], *, date: dt.datetime
 ) -> None:

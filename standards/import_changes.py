@@ -16,7 +16,6 @@ from standards.exports import LIST_SEPARATOR, yes_no
 from standards.importing import AmendmentRecord, RowError, StandardRecord
 from standards.models import (
     Degree,
-    DraftingBody,
     InternationalCorrespondence,
     Kind,
     Ministry,
@@ -62,6 +61,7 @@ class Pending:
     number: str
     pk: int | None = None  # the stored standard's, or the new one's once inserted
     row: dict | None = None  # the new standard's fields
+    stored: dict | None = None  # the stored standard's fields as read (STORED_FIELDS)
     values: dict = field(default_factory=dict)  # the stored standard's fields that change
     ministries: list[str] | None = None  # the new set, or None: unchanged
     bodies: list[int] | None = None
@@ -215,7 +215,7 @@ def _update(stored: dict, record, present, body_ids, catalog: _Catalog, plan, nu
         )
         return None
     given = present - record.blank
-    pending = Pending(record.number, pk=stored["id"])
+    pending = Pending(record.number, pk=stored["id"], stored=stored)
     values = _values(record, body_ids)
     for column in given & COLUMN_FIELDS.keys() - {"drafting_body"}:
         name = COLUMN_FIELDS[column]
@@ -330,7 +330,7 @@ def _amend(amendments, catalog: _Catalog, by_number: dict[str, Pending], plan, n
             pending.row["amendments"] = new
             continue
         if pending is None:
-            pending = Pending(amendment.number, pk=stored["id"])
+            pending = Pending(amendment.number, pk=stored["id"], stored=stored)
             plan.pending.append(pending)
             by_number[amendment.number] = pending
             plan.unchanged_numbers.discard(amendment.number)
@@ -377,8 +377,7 @@ class _Shown:
         )
 
 
-def body_names(ids: dict[str, int]) -> dict[int, str]:
-    """Names of the bodies by id, those of the file (stand-ins included) and the stored ones."""
-    names = dict(DraftingBody.objects.values_list("id", "name"))
-    names.update({pk: name for name, pk in ids.items()})
-    return names
+def body_names(ids: dict[str, int], stored: dict[int, str]) -> dict[int, str]:
+    """Names of the bodies by id: the `stored` ones (id → name) and those of the file (stand-ins
+    included)."""
+    return {**stored, **{pk: name for name, pk in ids.items()}}

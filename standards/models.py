@@ -140,7 +140,7 @@ class StandardQuerySet(models.QuerySet):
         return self.active().filter(kind=Kind.JIS)
 
     def for_listing(self):
-        return self.select_related("drafting_body").prefetch_related("ministries")
+        return self.select_related("drafting_body", "alignment").prefetch_related("ministries")
 
 
 class Standard(models.Model):
@@ -309,3 +309,92 @@ class InternationalCorrespondence(models.Model):
 
     def __str__(self):
         return f"{self.designation} ({self.degree})" if self.degree else self.designation
+
+
+# --- international alignment (standards.alignment) --------------------------------------------
+
+
+class InternationalStatus(models.TextChoices):
+    CURRENT = "current", _("Current")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Alignment(models.TextChoices):
+    """How a JIS stands against the international standards it corresponds to."""
+
+    ALIGNED = "aligned", _("Aligned")
+    REVISED = "revised", _("International standard revised")
+    WITHDRAWN = "withdrawn", _("International standard withdrawn")
+    UNKNOWN = "unknown", _("Not in the international data")
+
+
+class InternationalStandard(models.Model):
+    """One edition of an ISO, IEC or other international document, as the imported data says."""
+
+    reference = models.CharField(
+        _("reference"), max_length=120, help_text="ISO 13482:2014, IEC 60947-2:2016"
+    )
+    body = models.CharField(_("body"), max_length=40)
+    document = models.CharField(_("document"), max_length=110, help_text="ISO 13482")
+    year = models.PositiveSmallIntegerField(_("year"))
+    edition = models.PositiveSmallIntegerField(_("edition"), null=True, blank=True)
+    published_on = models.DateField(_("published"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=InternationalStatus.choices, default="current"
+    )
+    replaced_by = models.CharField(_("replaced by"), max_length=120, blank=True)
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        ordering = ("document", "year")
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="international_reference_unique")
+        ]
+        indexes = [models.Index(fields=["document"], name="international_document")]
+        verbose_name = _("international standard")
+        verbose_name_plural = _("international standards")
+
+    def __str__(self):
+        return self.reference
+
+
+class StandardAlignment(models.Model):
+    """A standard's alignment with its international counterparts, computed by
+    standards.alignment.services from the correspondences and the international data: overall
+    (a column, so the filters are plain queries) and per counterpart (`counterparts`, each
+    {designation, degree, status, newer, newer_published_on})."""
+
+    standard = models.OneToOneField(
+        Standard, on_delete=models.CASCADE, primary_key=True, related_name="alignment"
+    )
+    status = models.CharField(
+        _("international alignment"), max_length=10, choices=Alignment.choices
+    )
+    newer_reference = models.CharField(_("newer international edition"), max_length=120, blank=True)
+    newer_published_on = models.DateField(_("newer edition published"), null=True, blank=True)
+    counterparts = models.JSONField(_("counterparts"), default=list)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        indexes = [models.Index(fields=["status"], name="standard_alignment_status")]
+        verbose_name = _("international alignment")
+        verbose_name_plural = _("international alignments")
+
+    def __str__(self):
+        return f"{self.standard_id}: {self.status}"
+
+    def counterpart_rows(self) -> list[dict]:
+        """The counterparts with their status in words, as the pages show them."""
+        labels = dict(Alignment.choices)
+        return [
+            {**row, "status_label": labels.get(row["status"], row["status"])}
+            for row in self.counterparts
+        ]
+
+
+# Specification documents and their citations live in their own module; imported here so that the
+# app registry (and makemigrations) find them. Last, as they refer to the models above.
+from standards.specifications.models import (  # noqa: E402, F401
+    SpecificationCitation,
+    SpecificationDocument,
+)

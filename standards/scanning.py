@@ -16,6 +16,9 @@ from standards.citations import (
 from standards.documents import Chunk, Limits, read_chunks
 
 Lookup = Callable[[Iterable[str]], dict[str, CatalogEntry]]
+# How often a scan reports where it is: a PDF page takes a few milliseconds, so every 20 chunks is
+# a few updates a second at most for the screen that polls it.
+PROGRESS_EVERY = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +48,13 @@ def specification_scan(
     name: str | None = None,
     limits: Limits | None = None,
     lookup: Lookup = catalog_entries,
+    progress: Callable[[int], object] | None = None,
 ) -> DocumentScan:
     """Read `path` and judge what it cites. Raises documents.UnreadableDocument for a file that
-    cannot be read; nothing of it is kept then."""
+    cannot be read; nothing of it is kept then. `progress`, if given, is called with the number of
+    chunks read so far, every PROGRESS_EVERY chunks."""
     scan = DocumentScan(path=path, name=name or path.name)
-    found = list(find_citations(_counted(read_chunks(path, limits=limits), scan)))
+    found = list(find_citations(_counted(read_chunks(path, limits=limits), scan, progress)))
     entries = lookup({citation.number for citation in found})
     for citation in found:
         entry = entries.get(citation.number)
@@ -63,7 +68,11 @@ def specification_scan(
     return scan
 
 
-def _counted(chunks: Iterator[Chunk], scan: DocumentScan) -> Iterator[Chunk]:
+def _counted(
+    chunks: Iterator[Chunk], scan: DocumentScan, progress: Callable[[int], object] | None
+) -> Iterator[Chunk]:
     for chunk in chunks:
         scan.chunks += 1
+        if progress is not None and scan.chunks % PROGRESS_EVERY == 0:
+            progress(scan.chunks)
         yield chunk

@@ -83,7 +83,7 @@ def standards_with_degree(queryset, degree: str):
 
 
 def standard_detail_queryset():
-    return Standard.objects.select_related("drafting_body").prefetch_related(
+    return Standard.objects.select_related("drafting_body", "alignment").prefetch_related(
         "ministries", "correspondences"
     )
 

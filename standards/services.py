@@ -11,30 +11,17 @@ from django.utils.translation import gettext as _
 from standards import bulk, history
 from standards.bodies import body_key
 from standards.import_changes import Change, ImportPlan, Pending, body_names, import_plan
+from standards.import_followers import catalog_changed_notify
+from standards.import_writes import standards_upsert
 from standards.importing import AmendmentRecord, RowError, StandardRecord
 from standards.models import DraftingBody, InternationalCorrespondence, Standard
-from standards.signals import catalog_changed
 
-# Fields an import may change on the standard row itself; relations are handled separately.
-IMPORTED_FIELDS = (
-    "title_ja",
-    "title_en",
-    "status",
-    "established_on",
-    "revised_on",
-    "confirmed_on",
-    "drafting_body_id",
-    "ics_codes",
-    "fast_track",
-    "strategic_fields",
-    "is_generated",
-    "source_url",
-    "edition_year",
-    "international_text",
-    "amendments",
-)
-DERIVED_FIELDS = ("kind", "division", "review_due_on", "review_due_fy", "search_text")
 BATCH_SIZE = bulk.BATCH_SIZE  # chosen, and explained, once for every bulk write
+# Up to this many standards changed, the catalog's followers (open survey assignments of withdrawn
+# standards, priority verdicts, alignments) hear of an import within its request, so the next page
+# shows what follows; past it the worker tells them, and the page says so: their work grows with
+# the standards changed (a thousand withdrawals took 20 s of a request that gunicorn stops at 30).
+FOLLOW_AT_ONCE_UP_TO = 500
 
 
 # The PostgreSQL advisory lock every catalog import takes: any number, the same in every process.
@@ -57,6 +44,7 @@ class ImportResult:
     not_planned: int = 0  # TS and TR documents stored, which the five-year plan leaves out
     amendments: int = 0  # amendments newly recorded on their standards
     dry_run: bool = False
+    followed_on_worker: bool = False  # what follows from the changes is done in the background
 
     def summary(self) -> dict[str, int]:
         return {
@@ -96,14 +84,15 @@ def standards_import(
     if not dry_run:
         _lock_catalog_imports(settings.IMPORT_LOCK_WAIT_SECONDS if lock_wait is None else lock_wait)
     names = {name for record in records for name in record.drafting_bodies}
-    body_ids = _drafting_body_ids(names, create=not dry_run)
+    stored_bodies = dict(DraftingBody.objects.values_list("id", "name"))
+    body_ids = _drafting_body_ids(names, stored_bodies, create=not dry_run)
     with bulk.paused_gc():
         plan = import_plan(
             records=records,
             columns=columns,
             amendments=amendments,
             body_ids=body_ids,
-            body_names=body_names(body_ids),
+            body_names=body_names(body_ids, stored_bodies),
             number_column=number_column,
         )
     result = ImportResult(
@@ -121,42 +110,52 @@ def standards_import(
         with bulk.paused_gc():
             _write(plan, by=by, reason=reason, now=timezone.now())
         changed = [p.number for p in plan.pending]
-        transaction.on_commit(lambda: catalog_changed.send(sender=Standard, numbers=changed))
+        result.followed_on_worker = len(changed) > FOLLOW_AT_ONCE_UP_TO
+        transaction.on_commit(
+            lambda: catalog_changed_notify(changed, on_worker=result.followed_on_worker)
+        )
     return result
 
 
 def _write(plan: ImportPlan, *, by, reason: str, now) -> None:
-    created = [p for p in plan.pending if p.row is not None]
-    for pending in created:
-        pending.row["updated_at"] = now
-    for pending, pk in zip(created, bulk.insert(Standard, [p.row for p in created]), strict=True):
-        pending.pk = pk
-    changed = {p.pk: p.values for p in plan.pending if p.row is None and p.values}
-    updated = list(Standard.objects.filter(pk__in=changed)) if changed else []
-    for standard in updated:
-        for name, value in changed[standard.pk].items():
-            setattr(standard, name, value)
-        standard.refresh_derived_fields()
-        standard.updated_at = now
-    Standard.objects.bulk_update(
-        updated, [*IMPORTED_FIELDS, *DERIVED_FIELDS, "updated_at"], batch_size=BATCH_SIZE
-    )
+    """Every standard created or changed in one set-based write (import_writes), then their links,
+    history rows and correspondences, each also in a statement or two whatever the row count."""
+    written = standards_upsert([_written_row(p, now) for p in plan.pending if p.row or p.values])
+    created, updated, relinked = [], [], []
+    for pending in plan.pending:
+        if pending.row is not None:
+            pending.pk = written[pending.number]
+            created.append(pending.pk)
+        elif pending.number in written:
+            updated.append(pending.pk)
+        elif pending.ministries is not None or pending.bodies is not None:
+            relinked.append(pending.pk)
     for through, target, attribute in (
         (Standard.ministries.through, "ministry_id", "ministries"),
         (Standard.drafting_bodies.through, "draftingbody_id", "bodies"),
     ):
         _sync_links(through, target, [(p, getattr(p, attribute)) for p in plan.pending])
-    relinked = [
-        p.pk
-        for p in plan.pending
-        if p.row is None and not p.values and (p.ministries is not None or p.bodies is not None)
-    ]
-    _record_history(
-        [p.pk for p in created], [s.pk for s in updated] + relinked, by=by, reason=reason, now=now
-    )
+    _record_history(created, updated + relinked, by=by, reason=reason, now=now)
     _sync_correspondences(
         [p for p in plan.pending if p.correspondences is not None], by=by, reason=reason, now=now
     )
+
+
+def _written_row(pending: Pending, now) -> dict:
+    """The standard's whole row as the import leaves it: a new one's, or the stored one's with the
+    changed values and what derives from them."""
+    if pending.row is not None:
+        return {**pending.row, "id": None, "updated_at": now}
+    row = {**pending.stored, **pending.values}
+    derived = Standard.derived_values(
+        number=row["number"],
+        title_ja=row["title_ja"],
+        title_en=row["title_en"],
+        established_on=row["established_on"],
+        revised_on=row["revised_on"],
+        confirmed_on=row["confirmed_on"],
+    )
+    return {**row, **derived, "id": pending.pk, "updated_at": now}
 
 
 def _lock_catalog_imports(wait: float) -> None:
@@ -195,10 +194,12 @@ def _record_history(created_ids: list[int], updated_ids: list[int], *, by, reaso
         history.record_m2m(Standard, name, [*created_ids, *updated_ids], date=now)
 
 
-def _drafting_body_ids(names: set[str], *, create: bool) -> dict[str, int]:
+def _drafting_body_ids(
+    names: set[str], stored_bodies: dict[int, str], *, create: bool
+) -> dict[str, int]:
     """Each name's body: the stored one spelt any way (bodies.body_key), else a new one. Without
     `create`, a new body gets a negative stand-in id, for a dry run to show."""
-    stored = {body_key(name): pk for pk, name in DraftingBody.objects.values_list("id", "name")}
+    stored = {body_key(name): pk for pk, name in stored_bodies.items()}
     ids, missing = {}, {}
     for name in sorted(names):
         key = body_key(name)
@@ -231,36 +232,34 @@ def _sync_links(through, target: str, wanted: list[tuple[Pending, list | None]])
 
 
 def _sync_correspondences(wanted: list[Pending], *, by, reason, now) -> None:
-    current: dict[int, dict[str, str]] = {}
+    """Replace the correspondences that differ: the removed ones recorded as deleted in the history
+    and deleted, the new ones inserted and recorded as created, each in one statement or two."""
+    current: dict[int, dict[str, tuple[int, str]]] = {}
     stale = [p.pk for p in wanted if p.row is None]
     rows = InternationalCorrespondence.objects.filter(standard_id__in=stale).values_list(
-        "standard_id", "designation", "degree"
+        "standard_id", "designation", "degree", "id"
     )
-    for standard_id, designation, degree in rows if stale else ():
-        current.setdefault(standard_id, {})[designation] = degree
+    for standard_id, designation, degree, pk in rows if stale else ():
+        current.setdefault(standard_id, {})[designation] = (pk, degree)
     removed, added = [], []
     for pending in wanted:
         pk, want, have = pending.pk, pending.correspondences, current.get(pending.pk, {})
-        removed += [(pk, d) for d, g in have.items() if want.get(d) != g]
+        removed += [row_id for d, (row_id, g) in have.items() if want.get(d) != g]
         added += [
             {"standard_id": pk, "designation": d, "degree": g}
             for d, g in want.items()
-            if have.get(d) != g
+            if have.get(d, (None, None))[1] != g
         ]
-    for pk, designation in removed:
-        # Row by row so each deletion is recorded in the history; imports rarely remove any.
-        for row in InternationalCorrespondence.objects.filter(
-            standard_id=pk, designation=designation
-        ):
-            row._change_reason = reason
-            row._history_user = by
-            row.delete()
+    user_id = getattr(by, "pk", None)
+    history.delete_rows(
+        InternationalCorrespondence, removed, date=now, user_id=user_id, reason=reason
+    )
     history.record_rows(
         InternationalCorrespondence,
         bulk.insert(InternationalCorrespondence, added),
         history_type="+",
         date=now,
-        user_id=getattr(by, "pk", None),
+        user_id=user_id,
         reason=reason,
     )
 

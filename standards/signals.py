@@ -28,3 +28,8 @@ def _standard_saved(sender, instance, raw=False, **kwargs):
     transaction.on_commit(
         lambda: catalog_changed.send(sender=Standard, numbers=[number]), robust=True
     )
+
+
+# Sent once a specification document's scan has committed, with `standard_ids`: the catalog's
+# standards it cites. Reviews' priority verdicts subscribe ("cited in procurement specifications").
+specifications_scanned = Signal()

@@ -132,6 +132,15 @@ def _import(request, form, report, *, name: str, dry_run: bool):
             _("Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
             % result.summary(),
         )
+    if result.followed_on_worker:
+        messages.info(
+            request,
+            _(
+                "What follows from these changes (open survey assignments of withdrawn standards, "
+                "priority verdicts, international alignment) is brought up to date in the "
+                "background and shows within a few minutes."
+            ),
+        )
     return result
 
 

@@ -274,8 +274,32 @@ def _bytes(size: str) -> int:
 
 def test_caddyfile_serves_the_domain_and_proxies_to_web():
     directives = caddy_directives()
-    assert directives[0] == ["{$JISREVIEW_DOMAIN}", "{"]
-    assert ["reverse_proxy", "web:8000"] in directives
+    assert ["{$JISREVIEW_DOMAIN}", "{"] in directives
+    assert ["reverse_proxy", "web:8000", "{"] in directives
+
+
+def _block(opening: list[str]) -> list[list[str]]:
+    """The directives inside the block that `opening` starts (nested blocks included)."""
+    directives = caddy_directives()
+    start = directives.index(opening) + 1
+    depth, end = 1, start
+    while depth:
+        depth += directives[end][-1] == "{"
+        depth -= directives[end] == ["}"]
+        end += 1
+    return directives[start : end - 1]
+
+
+def test_caddyfile_bounds_the_wait_for_a_request():
+    """A client that never finishes its headers or its body is cut off by the proxy (global
+    options, the file's first block), and web gets only bodies the proxy has read whole."""
+    assert caddy_directives()[0] == ["{"]
+    timeouts = dict(line for line in _block(["timeouts", "{"]) if len(line) == 2)
+    assert timeouts["read_header"] == "10s"
+    assert timeouts["read_body"] == "60s"
+    [[buffers]] = [line[1:] for line in _block(["reverse_proxy", "web:8000", "{"])]
+    [size] = [line[1] for line in caddy_directives() if line[0] == "max_size"]
+    assert _bytes(buffers) >= _bytes(size)
 
 
 def test_caddyfile_does_not_pass_on_a_client_written_forwarded_for():
@@ -524,9 +548,9 @@ def gunicorn_config(**environment) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("environment", "workers", "threads"),
     [
-        ({}, 3, 1),
-        ({"JISREVIEW_WEB_WORKERS": "5", "JISREVIEW_WEB_THREADS": "4"}, 5, 4),
-        ({"JISREVIEW_WEB_WORKERS": " 8 ", "JISREVIEW_WEB_THREADS": ""}, 8, 1),
+        ({}, 3, 4),
+        ({"JISREVIEW_WEB_WORKERS": "5", "JISREVIEW_WEB_THREADS": "2"}, 5, 2),
+        ({"JISREVIEW_WEB_WORKERS": " 8 ", "JISREVIEW_WEB_THREADS": ""}, 8, 4),
     ],
     ids=["defaults", "both-set", "blank-threads"],
 )
@@ -538,6 +562,7 @@ def test_gunicorn_takes_workers_and_threads_from_the_environment(environment, wo
         for name, _, value in (line.partition("=") for line in result.stdout.splitlines())
     }
     assert (resolved["workers"], resolved["threads"]) == (str(workers), str(threads))
+    assert resolved["worker_class"] == "gthread"
     assert resolved["timeout"] == "30"
 
 

@@ -2,8 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response as ApiResponse
 
@@ -12,21 +11,8 @@ from reviews.follow_ups import selectors, services
 from reviews.follow_ups.filters import FollowUpFilter
 from reviews.follow_ups.models import FollowUp
 from standards.api import MinistryCodeField
-from standards.dates import InvalidDate, parse_date
+from standards.api_fields import JapaneseDateField
 from standards.models import Ministry, Standard
-
-
-@extend_schema_field(OpenApiTypes.DATE)
-class JapaneseDateField(serializers.DateField):
-    """ISO 8601 out; in, also 2026/12/1, 令和8年12月1日 or R8.12.1."""
-
-    def to_internal_value(self, value):
-        if isinstance(value, str):
-            try:
-                return parse_date(value)
-            except InvalidDate as exc:
-                raise serializers.ValidationError(str(exc)) from None
-        return super().to_internal_value(value)
 
 
 class FollowUpSerializer(serializers.ModelSerializer):

@@ -1,14 +1,16 @@
 """Reads of follow-ups: who sees and may edit which, and the panel on a standard's page."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reviews.common import scope
 from reviews.follow_ups.models import FollowUp
 from reviews.priority.models import StandardPriority
 from standards.forms import DATE_PLACEHOLDER
-from standards.models import Ministry, Standard
+from standards.models import Alignment, Ministry, Standard
 
 
 def visible_follow_ups(user):
@@ -70,7 +72,30 @@ def follow_up_panel(user, standard) -> dict | None:
         "statuses": FollowUp.Status.choices,
         "date_placeholder": DATE_PLACEHOLDER,
         "create_url": reverse("reviews:follow-up-create"),
+        "suggested_action": suggested_action(standard),
     }
+
+
+# Degrees whose JIS follows the international text, so a newer edition calls for a revision.
+FOLLOWING_DEGREES = ("IDT", "MOD")
+
+
+def suggested_action(standard) -> str:
+    """A follow-up to suggest: revising an IDT or MOD standard whose international counterpart has
+    a newer edition (the alignment comes with the standard page's select_related, no query)."""
+    try:
+        alignment = standard.alignment
+    except ObjectDoesNotExist:
+        return ""
+    revised = [
+        row
+        for row in alignment.counterparts
+        if row["status"] == Alignment.REVISED and row["degree"] in FOLLOWING_DEGREES
+    ]
+    if not revised:
+        return ""
+    newer = "、".join(f"{row['newer']} ({row['degree']})" for row in revised)
+    return _("Revise to follow the newer international edition: %(newer)s") % {"newer": newer}
 
 
 def _ministries_to_add_for(user, standard) -> list[Ministry]:

@@ -15,6 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from reviews.plan import planning
 
 
@@ -129,7 +131,8 @@ def min_on_time_capacity(problem: planning.Problem, *, tolerance_percent: int = 
         return OnTime(0, 0, tuple(sorted(unavoidable)))
     if not open_years:
         raise planning.PlanningError(
-            f"{free} standards to place, but every year of the programme is locked."
+            _("%(count)d standards to place, but every year of the programme is locked."),
+            count=free,
         )
     low, high = 0, free + max(fixed.values(), default=0)
     while low < high:

@@ -31,6 +31,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
+from django.utils.translation import gettext_lazy as _
+
+from standards.dates import fiscal_year_label
 
 EARLY_COST = 2
 MOVE_COST = 1
@@ -50,7 +53,20 @@ class Reason(enum.StrEnum):
 
 
 class PlanningError(ValueError):
-    """No plan satisfies the hard rules; the message gives the numbers."""
+    """No plan satisfies the hard rules; the message gives the numbers. It is put into words when
+    shown (str()), in the language active then: a parameter ending in _fy is a fiscal year, named
+    as its readers name it (FY2026, 令和8年度)."""
+
+    def __init__(self, message, **params):
+        super().__init__(message, params)
+        self.message, self.params = message, params
+
+    def __str__(self) -> str:
+        params = {
+            name: fiscal_year_label(value) if name.endswith("_fy") else value
+            for name, value in self.params.items()
+        }
+        return str(self.message) % params if params else str(self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +183,10 @@ def solve(problem: Problem) -> Plan:
         flow = nx.min_cost_flow(graph)
     except nx.NetworkXUnfeasible:
         raise PlanningError(
-            f"No plan fits: {len(problem.items)} standards over {problem.years} years "
-            f"at {problem.capacity} a year."
+            _("No plan fits: %(count)d standards over %(years)d years at %(capacity)d a year."),
+            count=len(problem.items),
+            years=problem.years,
+            capacity=problem.capacity,
         ) from None
     years_by_key = _expand(problem, groups, flow)
     placements = [
@@ -191,44 +209,71 @@ def solve(problem: Problem) -> Plan:
 def _check_feasible(problem: Problem) -> None:
     if problem.years < 1 or problem.capacity < 0:
         raise PlanningError(
-            f"A programme needs at least one year and a capacity ≥ 0 (got {problem.years}, {problem.capacity})."
+            _("A programme needs at least one year and a capacity ≥ 0 (got %(years)d, %(capacity)d)."),
+            years=problem.years,
+            capacity=problem.capacity,
         )
     fixed = defaultdict(int)
     for item in problem.items:
         if item.fixed:
             if item.current_year not in problem.year_range:
                 raise PlanningError(
-                    f"{item.key} is fixed in FY{item.current_year}, outside the programme."
+                    _("%(standard)s is fixed in %(year_fy)s, outside the programme."),
+                    standard=item.key,
+                    year_fy=item.current_year,
                 )
             fixed[item.current_year] += 1
     first = problem.first_year
     fast = sum(1 for i in problem.items if i.fast_track and not i.fixed)
     if fast and first in problem.locked_years:
         raise PlanningError(
-            f"{fast} fast-track standard(s) must be surveyed in FY{first}, but FY{first} is locked."
+            _(
+                "%(count)d fast-track standard(s) must be surveyed in %(first_fy)s, but "
+                "%(first_fy)s is locked."
+            ),
+            count=fast,
+            first_fy=first,
         )
     # a year holds max(capacity, its fixed standards): fixed ones above the capacity leave no room
     room_first = max(0, problem.capacity - fixed[first])
     if fast > room_first:
+        if fixed[first]:
+            message = _(
+                "%(count)d fast-track standards do not fit in %(first_fy)s: its capacity is "
+                "%(capacity)d, of which %(fixed)d are already fixed."
+            )
+        else:
+            message = _(
+                "%(count)d fast-track standards do not fit in %(first_fy)s: its capacity is "
+                "%(capacity)d."
+            )
         raise PlanningError(
-            f"{fast} fast-track standards do not fit in FY{first}: its capacity is {problem.capacity}"
-            + (f", of which {fixed[first]} are already fixed" if fixed[first] else "")
-            + "."
+            message, count=fast, first_fy=first, capacity=problem.capacity, fixed=fixed[first]
         )
     free = sum(1 for i in problem.items if not i.fixed)
     open_years = [y for y in problem.year_range if y not in problem.locked_years]
     room = sum(max(0, problem.capacity - fixed[y]) for y in open_years)
     if free > room:
-        raise PlanningError(
-            f"{free} standards to place but only {room} places: capacity {problem.capacity} × "
-            f"{len(open_years)} open year(s)"
-            + (
-                f" less {sum(fixed[y] for y in open_years)} already fixed"
-                if any(fixed[y] for y in open_years)
-                else ""
+        fixed_open = sum(fixed[y] for y in open_years)
+        if fixed_open:
+            message = _(
+                "%(free)d standards to place but only %(room)d places: capacity %(capacity)d × "
+                "%(open)d open year(s) less %(fixed)d already fixed. Raise the capacity to at "
+                "least %(needed)d or add years."
             )
-            + f". Raise the capacity to at least {math.ceil((free + sum(fixed[y] for y in open_years)) / max(1, len(open_years)))} "
-            "or add years."
+        else:
+            message = _(
+                "%(free)d standards to place but only %(room)d places: capacity %(capacity)d × "
+                "%(open)d open year(s). Raise the capacity to at least %(needed)d or add years."
+            )
+        raise PlanningError(
+            message,
+            free=free,
+            room=room,
+            capacity=problem.capacity,
+            open=len(open_years),
+            fixed=fixed_open,
+            needed=math.ceil((free + fixed_open) / max(1, len(open_years))),
         )
 
 

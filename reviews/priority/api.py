@@ -86,7 +86,13 @@ class PriorityStandardSerializer(serializers.ModelSerializer):
         codes = verdict.reasons if verdict else []
         return [
             {"code": code, "label": label}
-            for code, label in zip(codes, rule.reasons_in_words(codes), strict=True)
+            for code, label in zip(
+                codes,
+                rule.reasons_in_words(
+                    codes, cited_documents=verdict.cited_documents if verdict else 0
+                ),
+                strict=True,
+            )
         ]
 
     @extend_schema_field(OutcomeSerializer(allow_null=True))

@@ -16,6 +16,9 @@ class StandardPriority(models.Model):
     # reviews.priority.rule.strength(reasons): the list's rank, highest first, kept as a column so
     # the ranking is an ORDER BY
     strength = models.PositiveSmallIntegerField(_("strength"), default=0)
+    # specification documents citing the standard, behind the "cited in procurement
+    # specifications" reason (its count is shown with it)
+    cited_documents = models.PositiveIntegerField(_("citing specifications"), default=0)
     computed_at = models.DateTimeField(_("computed"))
 
     class Meta:

@@ -1,5 +1,6 @@
 """The priority verdicts follow the earlier steps: they are recomputed for the standards a catalog
-change touched, and for those whose survey outcome was accepted."""
+change touched, for those a specification's scan found cited, and for those whose survey outcome
+was accepted."""
 
 import logging
 
@@ -9,8 +10,9 @@ from django.utils import timezone
 from reviews.priority.services import priorities_recompute
 from reviews.survey.signals import outcome_accepted
 from reviews.tasks import refresh_priorities
+from standards.alignment.signals import alignment_changed
 from standards.models import Standard
-from standards.signals import catalog_changed
+from standards.signals import catalog_changed, specifications_scanned
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,22 @@ def _catalog_changed(sender, numbers=(), **kwargs):
         priorities_recompute(today=timezone.localdate(), standard_ids=ids)
     else:
         _enqueue_refresh()
+
+
+@receiver(alignment_changed)
+def _alignment_changed(sender, standard_ids=None, **kwargs):
+    """Alignments were recomputed (on the worker, which recomputes the verdicts that follow them
+    too); None: all of them."""
+    ids = None if standard_ids is None else list(standard_ids)
+    priorities_recompute(today=timezone.localdate(), standard_ids=ids)
+
+
+@receiver(specifications_scanned)
+def _specifications_scanned(sender, standard_ids=(), **kwargs):
+    """A scan found (or no longer finds) these standards cited: "cited in procurement
+    specifications" and its document count follow."""
+    if standard_ids:
+        priorities_recompute(today=timezone.localdate(), standard_ids=list(standard_ids))
 
 
 @receiver(outcome_accepted)

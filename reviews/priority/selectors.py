@@ -32,7 +32,7 @@ def survey_standards(user):
         .values("fiscal_year")[:1]
     )
     queryset = (
-        Standard.objects.select_related("priority", "outcome")
+        Standard.objects.select_related("priority", "outcome", "alignment")
         .prefetch_related("ministries")
         .annotate(
             open_follow_ups=Coalesce(Subquery(open_follow_ups), 0),

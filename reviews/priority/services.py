@@ -1,12 +1,19 @@
 """Writes of the priority verdicts: the rule applied to standards, the verdicts stored."""
 
+from django.db.models import Count
 from django.utils import timezone
 
 from reviews.priority import rule
 from reviews.priority.models import StandardPriority
 from reviews.survey.models import StandardOutcome
 from standards import bulk
-from standards.models import Standard, Status
+from standards.models import (
+    Alignment,
+    SpecificationCitation,
+    Standard,
+    StandardAlignment,
+    Status,
+)
 
 
 def priorities_recompute(*, today, standard_ids: list[int] | None = None) -> int:
@@ -22,6 +29,18 @@ def priorities_recompute(*, today, standard_ids: list[int] | None = None) -> int
             "standard_id", "usability", "cited_in_procurement", "recommended_action"
         )
     }
+    revised = set(
+        StandardAlignment.objects.filter(
+            standard__in=standards, status=Alignment.REVISED
+        ).values_list("standard_id", flat=True)
+    )
+    citing_documents = dict(
+        SpecificationCitation.objects.filter(standard__in=standards)
+        .order_by()
+        .values("standard_id")
+        .annotate(n=Count("document", distinct=True))
+        .values_list("standard_id", "n")
+    )
     now = timezone.now()
     rows = []
     for pk, status, fast, fields, due in standards.values_list(
@@ -29,7 +48,15 @@ def priorities_recompute(*, today, standard_ids: list[int] | None = None) -> int
     ):
         usability, cited, action = outcomes.get(pk, (None, None, ""))
         facts = rule.Facts(
-            status == Status.ACTIVE, fast, tuple(fields or ()), due, usability, cited, action
+            status == Status.ACTIVE,
+            fast,
+            tuple(fields or ()),
+            due,
+            usability,
+            cited,
+            action,
+            international_revised=pk in revised,
+            cited_documents=citing_documents.get(pk, 0),
         )
         verdict = rule.priority(facts, today)
         rows.append(
@@ -38,6 +65,7 @@ def priorities_recompute(*, today, standard_ids: list[int] | None = None) -> int
                 is_priority=verdict.is_priority,
                 reasons=list(verdict.reasons),
                 strength=verdict.strength,
+                cited_documents=citing_documents.get(pk, 0),
                 computed_at=now,
             )
         )
@@ -46,6 +74,6 @@ def priorities_recompute(*, today, standard_ids: list[int] | None = None) -> int
         batch_size=bulk.BATCH_SIZE,
         update_conflicts=True,
         unique_fields=["standard"],
-        update_fields=["is_priority", "reasons", "strength", "computed_at"],
+        update_fields=["is_priority", "reasons", "strength", "cited_documents", "computed_at"],
     )
     return len(rows)

@@ -39,7 +39,10 @@ def priority_list(request):
     page = Paginator(result, PAGE_SIZE).get_page(request.GET.get("page"))
     for standard in page:
         verdict = related(standard, "priority")
-        standard.reasons_in_words = rule.reasons_in_words(verdict.reasons if verdict else [])
+        standard.reasons_in_words = rule.reasons_in_words(
+            verdict.reasons if verdict else [],
+            cited_documents=verdict.cited_documents if verdict else 0,
+        )
         standard.survey_outcome = related(standard, "outcome")
     query = request.GET.copy()
     query.pop("page", None)

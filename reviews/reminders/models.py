@@ -16,6 +16,7 @@ class Reminder(models.Model):
     class Kind(models.TextChoices):
         DAILY_DIGEST = "daily_digest", _("Daily digest")
         DECISION = "decision", _("Response accepted or returned")
+        INVITATION = "invitation", _("Invitation")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -65,6 +66,8 @@ class Reminder(models.Model):
         "Returned for changes: JIS B 8445"."""
         if self.kind == self.Kind.DECISION:
             return self._decision_summary()
+        if self.kind == self.Kind.INVITATION:
+            return str(_("Invitation to set a password"))
         counts: dict[str, int] = {}
         for notice in self.notices:
             counts[notice["kind"]] = counts.get(notice["kind"], 0) + 1

@@ -45,6 +45,11 @@ def backoff(attempts: int) -> dt.timedelta:
 
 Enqueue = Callable[[list[int]], object]
 
+# The e-mails of other steps sent through this outbox (an invitation): kind → a function that
+# renders a claimed row's message, or returns None when there is nothing to send any more. Filled
+# in by ReviewsConfig.ready(), so this step imports none of them.
+MESSAGE_BUILDERS: dict[str, Callable[[Reminder], EmailMultiAlternatives | None]] = {}
+
 
 def reminders_sweep(*, today: dt.date, enqueue: Enqueue | None = None) -> list[Reminder]:
     """Decide today's digests and record them (one row per recipient and day); after commit, hand
@@ -111,17 +116,18 @@ def reminder_send(*, reminder_id: int, now: dt.datetime | None = None) -> str:
     if not claimed:
         return "not pending"
     reminder = Reminder.objects.get(pk=reminder_id)
-    # a decision stays true once made; a digest's reminders stop the moment the answer is in
-    decided = reminder.kind == Reminder.Kind.DECISION
+    build = MESSAGE_BUILDERS.get(reminder.kind)
+    # a decision stays true once made (another step's builder decides for itself); a digest's
+    # reminders stop the moment the answer is in
+    decided = reminder.kind != Reminder.Kind.DAILY_DIGEST
     notices = reminder.notices if decided else _still_open(reminder.notices)
     if not notices:
-        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.CANCELLED)
-        Notification.objects.filter(reminder_id=reminder_id, read_at=None).update(read_at=now)
-        if reminder.user_id:
-            unread_count_clear(reminder.user_id)
-        return "nothing left"
+        return _nothing_left(reminder, now)
     try:
-        _message(reminder, notices).send()
+        message = build(reminder) if build is not None else _message(reminder, notices)
+        if message is None:  # the other step's builder: nothing to send any more
+            return _nothing_left(reminder, now)
+        message.send()
     except Exception as exc:  # SMTP down, refused, or a bug: the row must not stay claimed forever
         return _failed(reminder, exc, now)
     # Only the claim that sent it marks it sent (claimed_at is the claim's token).
@@ -131,6 +137,14 @@ def reminder_send(*, reminder_id: int, now: dt.datetime | None = None) -> str:
     if not marked:
         logger.error("reminder %s was sent after its claim expired", reminder_id)
     return "sent"
+
+
+def _nothing_left(reminder: Reminder, now: dt.datetime) -> str:
+    Reminder.objects.filter(pk=reminder.pk).update(status=Reminder.Status.CANCELLED)
+    Notification.objects.filter(reminder_id=reminder.pk, read_at=None).update(read_at=now)
+    if reminder.user_id:
+        unread_count_clear(reminder.user_id)
+    return "nothing left"
 
 
 def _failed(reminder: Reminder, exc: Exception, now: dt.datetime) -> str:

@@ -120,4 +120,8 @@ def _parts(reminder: Reminder) -> list[dict]:
 
 def _items(reminder: Reminder, numbers: dict[int, str]) -> list[str]:
     """The standard numbers an e-mail told about, in its order."""
-    return [n.get("number") or numbers.get(n.get("assignment_id"), "?") for n in reminder.notices]
+    return [
+        n.get("number") or numbers.get(n.get("assignment_id"), "?")
+        for n in reminder.notices
+        if "assignment_id" in n or n.get("number")  # an invitation names no standard
+    ]

@@ -41,7 +41,7 @@ from reviews.survey.questionnaire import SINGLE_ANSWER_TYPES
 from reviews.survey.workflow import OPEN_STATES, Action, State
 from standards.dates import fiscal_year as fiscal_year_of
 from standards.dates import fiscal_year_bounds
-from standards.models import Standard
+from standards.models import Alignment, Standard, StandardAlignment
 
 # dimension → its place in the (fiscal year, lead ministry, division) key both queries group by
 DIMENSIONS = {"fiscal_year": 0, "ministry": 1, "division": 2}
@@ -313,3 +313,38 @@ def _question_counts(question: dict, answers: list[dict], language: str) -> dict
 def _same(answer, value) -> bool:
     """Equal and of the same type: a yes/no answer True is not the choice 1."""
     return type(answer) is type(value) and answer == value
+
+
+def alignment_breakdown(*, ministry: str | None = None, user=None) -> dict:
+    """Standards by international alignment status, per competent ministry (a standard counts
+    under each of its ministers) and per division, within the user's remit: one query over the
+    stored alignments (standards.alignment), a row per standard and minister, counted here."""
+    alignments = _in_remit(StandardAlignment.objects.all(), ministry, user)
+    statuses = list(Alignment.values)
+    by_ministry: dict = defaultdict(Counter)
+    by_division: dict = defaultdict(Counter)
+    counted = set()
+    for standard_id, division, status, code in alignments.values_list(
+        "standard_id", "standard__division", "status", "standard__ministries"
+    ).order_by():
+        if ministry is None or code == ministry:
+            by_ministry[code][status] += 1
+        if standard_id not in counted:
+            counted.add(standard_id)
+            by_division[division][status] += 1
+
+    def rows(counters: dict) -> list[dict]:
+        return [
+            {
+                "key": key,
+                "counts": [(status, counters[key][status]) for status in statuses],
+                "total": sum(counters[key].values()),
+            }
+            for key in sorted(counters, key=_none_last)
+        ]
+
+    return {
+        "statuses": [(s, Alignment(s).label) for s in statuses],
+        "ministry": rows(by_ministry),
+        "division": rows(by_division),
+    }

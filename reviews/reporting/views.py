@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from reviews.common import scope
 from reviews.common.i18n import pick_pair
+from reviews.evidence import selectors as evidence
 from reviews.plan.selectors import current_programme
 from reviews.reporting import charts
 from reviews.reporting import selectors as reports
@@ -18,6 +19,7 @@ from reviews.survey.workflow import State
 from standards import selectors as catalog
 from standards.dates import fiscal_year_label
 from standards.models import Division, Ministry
+from standards.specifications.models import CitationStatusChoice
 
 SECTIONS = (
     ("fiscal_year", _("By fiscal year")),
@@ -43,6 +45,10 @@ def survey_dashboard(request):
     burndown = reports.burndown(**scoped, fiscal_year=year, today=today)
     answers = reports.answer_distribution(**scoped, fiscal_year=year)
     names = _ministry_names(ministries)
+    alignment = reports.alignment_breakdown(ministry=ministry, user=request.user)
+    for name in ("ministry", "division"):
+        for row in alignment[name]:
+            row["label"] = _row_label(name, row["key"], names)
     return render(
         request,
         "reviews/dashboard.html",
@@ -65,6 +71,13 @@ def survey_dashboard(request):
             "chart": charts.burndown_chart(burndown),
             "answers": answers,
             "questions": [charts.option_bars(q) for q in answers["questions"]],
+            "alignment": alignment,
+            "cited": _cited_by_status(request.user, ministry),
+            "cited_statuses": CitationStatusChoice.choices,
+            "alignment_sections": [
+                ("ministry", _("By competent ministry"), alignment["ministry"]),
+                ("division", _("By division"), alignment["division"]),
+            ],
         },
     )
 
@@ -108,3 +121,10 @@ def _row_label(name: str, key, names: dict) -> str:
     if name == "ministry":
         return names.get(key, key)
     return f"{key} {Division(key).label}" if key in Division.values else key
+
+
+def _cited_by_status(user, ministry: str | None) -> list[dict]:
+    """The JIS cited in the specifications the user sees, by status, a row per ministry (the chosen
+    one only, when one is chosen)."""
+    rows = evidence.cited_standards_by_status(user)
+    return [row for row in rows if not ministry or row["ministry"].pk == ministry]

@@ -162,7 +162,7 @@ def _batch_withdraw(request, batch: Batch):
             "Batch %(name)s withdrawn; its %(count)d standards can go into a new batch.",
             count,
         )
-        % {"name": batch.name, "count": count},
+        % {"name": batch.label, "count": count},
     )
     return redirect("reviews:batches")
 

@@ -6,7 +6,8 @@ Routing: a standard goes to the reviewers of the most specific routing rule that
 its drafting body, else its division, else any of its ministries. Standards routed by the same
 rules are cut together, at most `max_size` to a batch, in catalog order; each batch goes to the
 reviewer of its pool with the least open work so far (counting the batches cut before it), the
-first by name on a tie.
+first by name on a tie. A standard the pre-check re-routed (reviews.precheck) is `pinned` to one
+rule's pool instead, and to nothing else.
 """
 
 from collections.abc import Mapping, Sequence
@@ -34,6 +35,8 @@ class Item:
     division: str
     drafting_body: str = ""
     ministries: tuple[str, ...] = ()
+    # (kind, value) of the rule the pre-check re-routed it to; None to route by its own fields
+    pinned: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,11 @@ class Unrouted(ValueError):
 
 
 def routes_for(item: Item, routes: Sequence[Route]) -> tuple[Route, ...]:
-    """The rules of the most specific kind that match the item and have a reviewer."""
+    """The rules of the most specific kind that match the item and have a reviewer (only the
+    rule it is pinned to, if it is)."""
+    if item.pinned is not None:
+        kind, value = item.pinned
+        return tuple(r for r in routes if r.kind == kind and r.value == value and r.reviewers)
     wanted = {
         "drafting_body": {item.drafting_body} if item.drafting_body else set(),
         "division": {item.division},

@@ -3,6 +3,7 @@
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reviews.priority import rule
 from reviews.survey import selectors
@@ -13,6 +14,7 @@ from standards import exports
 SURVEY_FIELDS = (
     "priority__is_priority",
     "priority__reasons",
+    "priority__cited_documents",
     "survey_fy",
     "outcome__usability",
     "outcome__cited_in_procurement",
@@ -42,11 +44,17 @@ def survey_columns() -> list[tuple[str, callable]]:
         when = record["outcome__accepted_at"]
         return timezone.localtime(when).date() if when else None
 
+    separator = pgettext("list separator", ", ")  # 、 in Japanese
     return [
         (_("Priority standard"), lambda r: exports.yes_no(bool(r["priority__is_priority"]))),
         (
             _("Priority reasons"),
-            lambda r: "、".join(rule.reasons_in_words(r["priority__reasons"] or ())),
+            lambda r: separator.join(
+                rule.reasons_in_words(
+                    r["priority__reasons"] or (),
+                    cited_documents=r["priority__cited_documents"] or 0,
+                )
+            ),
         ),
         (_("Survey fiscal year"), lambda r: r["survey_fy"]),
         (_("Usable in procurement (survey)"), label("outcome__usability", usability)),

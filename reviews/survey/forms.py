@@ -130,7 +130,7 @@ class BatchForm(forms.Form):
             "decides how many batches they are cut into. You see the batches before any is made."
         ),
     )
-    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = EraDateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     reviewer = forms.ModelChoiceField(
         label=_("Reviewer"),
         required=False,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reviews.plan.models import Programme
+from standards.dates import fiscal_year_label
 from reviews.survey.workflow import Action, State
 
 
@@ -107,6 +108,27 @@ class Batch(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (令和8年度 全件 #1, FY2026 all #1); the stored name
+        (FY2026 all #1) is the same in every language, so numbering continues whoever cuts."""
+        number = self.name.rpartition(" #")[2]
+        if not (self.name.startswith(f"FY{self.fiscal_year} ") and number.isdigit()):
+            return self.name  # named by hand (the admin)
+        return batch_label(self.fiscal_year, self.criteria or {}, int(number))
+
+
+def batch_name(fiscal_year: int, criteria: dict, number: int) -> str:
+    """The stored name of a cut's batch: FY2026 METI / B #3, FY2026 all #1."""
+    what = " / ".join(str(v) for v in criteria.values()) or "all"
+    return f"FY{fiscal_year} {what} #{number}"
+
+
+def batch_label(fiscal_year: int, criteria: dict, number: int) -> str:
+    """batch_name() in the active language: the fiscal year as its readers name it."""
+    what = " / ".join(str(v) for v in criteria.values()) or str(_("all"))
+    return f"{fiscal_year_label(fiscal_year)} {what} #{number}"
 
 
 class Assignment(models.Model):
@@ -230,3 +252,30 @@ class StandardOutcome(models.Model):
 
     def __str__(self):
         return f"{self.standard_id}: {self.usability}"
+
+
+class ComputedAnswer(models.Model):
+    """An answer the system worked out for a question of an assignment, with its evidence, kept
+    beside the reviewer's own answer (Response.answers), which may differ: the questionnaire is
+    pre-filled with `value`, the reviewer decides. Refreshed each time the response is saved, so
+    it records what the reviewer was shown."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="computed_answers"
+    )
+    question = models.CharField(_("question"), max_length=50)
+    value = models.CharField(_("computed answer"), max_length=50, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "question"], name="computed_answer_unique"
+            )
+        ]
+        verbose_name = _("computed answer")
+        verbose_name_plural = _("computed answers")
+
+    def __str__(self):
+        return f"{self.assignment_id} {self.question}: {self.value}"

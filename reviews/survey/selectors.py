@@ -19,6 +19,7 @@ from accounts.roles import Role, has_role, is_coordinator
 from reviews.common import scope
 from reviews.common.i18n import pick
 from reviews.plan.models import PlanEntry, Programme
+from reviews.precheck.routing import pinned_routes
 from reviews.survey import batching
 from reviews.survey.models import (
     Assignment,
@@ -26,6 +27,8 @@ from reviews.survey.models import (
     QuestionnaireVersion,
     RoutingRule,
     StandardOutcome,
+    batch_label,
+    batch_name,
 )
 from reviews.survey.questionnaire import SINGLE_ANSWER_TYPES
 from reviews.survey.workflow import OPEN_STATES, State
@@ -95,6 +98,17 @@ def visible_assignments(user):
     return scope.survey_visible_standards(user, queryset, standard="standard")
 
 
+def withdrawn_assignment(user, pk):
+    """The last record of `user`'s assignment `pk` if it was taken back with its batch (a
+    withdrawn batch's assignments are deleted, kept in their history); None otherwise."""
+    return (
+        Assignment.history.filter(id=pk, history_type="-", reviewer=user)
+        .select_related("standard", "questionnaire", "history_user")
+        .order_by("-history_date")
+        .first()
+    )
+
+
 def visible_batches(user):
     queryset = Batch.objects.all()
     if is_coordinator(user):
@@ -123,6 +137,7 @@ class PlannedBatch:
     words (empty when the coordinator chose the reviewer)."""
 
     name: str
+    label: str  # the name in the active language
     reviewer: Any
     standards: list
     rules: list[str]
@@ -202,7 +217,9 @@ def batch_plan(
     if form is None:
         raise ValidationError(_("No questionnaire has been published yet."))
     standards = {entry.standard.pk: entry.standard for entry in entries}
-    cuts, users = _cuts([_item(s) for s in standards.values()], max_size, reviewer)
+    pinned = pinned_routes(programme, fiscal_year) if reviewer is None else {}
+    items = [_item(s, pinned.get(s.pk)) for s in standards.values()]
+    cuts, users = _cuts(items, max_size, reviewer)
     criteria = {
         key: value
         for key, value in (
@@ -212,11 +229,12 @@ def batch_plan(
         )
         if value
     }
-    prefix = _batch_prefix(fiscal_year, criteria)
+    prefix = batch_name(fiscal_year, criteria, 0).rpartition(" #")[0]
     first = _next_batch_number(programme, prefix)
     batches = [
         PlannedBatch(
-            name=f"{prefix} #{number}",
+            name=batch_name(fiscal_year, criteria, number),
+            label=batch_label(fiscal_year, criteria, number),
             reviewer=users[c.reviewer],
             standards=[standards[item.key] for item in c.items],
             rules=[_rule_in_words(route) for route in c.routes],
@@ -226,13 +244,15 @@ def batch_plan(
     return BatchPlan(fiscal_year, due_on, max_size, criteria, form, batches)
 
 
-def _item(standard) -> batching.Item:
+def _item(standard, pinned: tuple[str, str] | None = None) -> batching.Item:
+    """What routing reads of a standard; `pinned`, the pool the pre-check re-routed it to."""
     return batching.Item(
         key=standard.pk,
         number=standard.number,
         division=standard.division,
         drafting_body=standard.drafting_body.name if standard.drafting_body else "",
         ministries=tuple(m.code for m in standard.ministries.all()),
+        pinned=pinned,
     )
 
 
@@ -298,11 +318,6 @@ def batches_withdrawn(limit: int = 10):
         .select_related("history_user", "reviewer")
         .order_by("-history_date")[:limit]
     )
-
-
-def _batch_prefix(fiscal_year: int, criteria: dict) -> str:
-    what = " / ".join(str(v) for v in criteria.values()) or _("all")
-    return f"FY{fiscal_year} {what}"
 
 
 def _next_batch_number(programme: Programme, prefix: str) -> int:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.plan.models import Programme
-from reviews.survey import questionnaire, selectors, workflow
+from reviews.survey import prefill, questionnaire, selectors, workflow
 from reviews.survey.models import (
     Assignment,
     Batch,
@@ -201,6 +201,7 @@ def _store_answers(assignment: Assignment, response: Response, answers: dict, *,
     response.version += 1
     response.updated_by, response._history_user = by, by
     response.save()
+    pass
     return response
 
 
@@ -335,28 +336,32 @@ def outcome_from_answers(answers: dict) -> dict:
 
 @transaction.atomic
 def assignment_reassign(*, assignment: Assignment, reviewer, by) -> Assignment:
-    """Give one assignment to another reviewer; its answers stay with it."""
+    """Give one assignment to another reviewer; its answers stay with it. Refused
+    (InvalidTransition) once it is accepted or withdrawn: those answers are their reviewer's."""
     assignment = _locked_assignment(assignment)
-    assignment.reviewer = reviewer
-    assignment._history_user, assignment._change_reason = by, f"reassigned to {reviewer.username}"
-    assignment.save()
+    _reassign(assignment, reviewer, by=by, reason=f"reassigned to {reviewer.username}")
     return assignment
 
 
 @transaction.atomic
 def batch_reassign(*, batch: Batch, reviewer, by) -> Batch:
-    """Give a batch and its assignments to another reviewer; answers stay."""
+    """Give a batch and its assignments to another reviewer; answers stay. Its accepted and
+    withdrawn assignments stay with the reviewer who answered them (the workflow table)."""
     batch.reviewer = reviewer
     batch._history_user = by
     batch.save()
     for assignment in batch.assignments.select_for_update():
-        assignment.reviewer = reviewer
-        assignment._history_user, assignment._change_reason = (
-            by,
-            f"batch reassigned to {reviewer.username}",
-        )
-        assignment.save()
+        if workflow.allows(assignment.state, workflow.Action.REASSIGN):
+            reason = f"batch reassigned to {reviewer.username}"
+            _reassign(assignment, reviewer, by=by, reason=reason)
     return batch
+
+
+def _reassign(assignment: Assignment, reviewer, *, by, reason: str) -> None:
+    _transition(assignment, workflow.Action.REASSIGN, by=by)
+    assignment.reviewer = reviewer
+    assignment._change_reason = reason
+    assignment.save()
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,11 +13,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reviews.common import scope
 from reviews.common.i18n import pick
-from reviews.survey import selectors, services
+from reviews.survey import prefill, selectors, services
 from reviews.survey.filters import AssignmentFilter
 from reviews.survey.forms import AnswerForm, ReassignForm
 from reviews.survey.models import Assignment
-from reviews.survey.workflow import EDITABLE_STATES, OPEN_STATES, InvalidTransition, State
+from reviews.survey.workflow import (
+    EDITABLE_STATES,
+    OPEN_STATES,
+    Action,
+    InvalidTransition,
+    State,
+    allows,
+)
 
 SORTS = {
     "due": ("due_on", "standard__number"),
@@ -54,18 +62,25 @@ def assignment_list(request):
 
 def _visible_assignment(request, pk: int) -> Assignment:
     queryset = selectors.visible_assignments(request.user).select_related(
-        "standard", "reviewer", "questionnaire", "batch"
+        "standard", "standard__alignment", "reviewer", "questionnaire", "batch"
     )
     return get_object_or_404(queryset, pk=pk)
 
 
 def _form_for(assignment, data=None, answers=None, version=None):
     response = getattr(assignment, "response", None)
-    initial = AnswerForm.initial_from(
-        answers if answers is not None else (response.answers if response else {})
-    )
+    given = answers if answers is not None else (response.answers if response else {})
+    initial = AnswerForm.initial_from(given)
     initial["version"] = version if version is not None else (response.version if response else 0)
-    return AnswerForm(assignment.questionnaire.definition, data, initial=initial)
+    form = AnswerForm(assignment.questionnaire.definition, data, initial=initial)
+    # the answers the system computed: pre-filled where the reviewer has not answered, and shown
+    # with their evidence beside the question either way
+    for key, computed in prefill.prefills(assignment).items():
+        if key in form.fields:
+            form.fields[key].prefill = computed
+            if key not in given and computed.value:
+                pass
+    return form
 
 
 def _page(request, assignment, form, status=200, **extra):
@@ -83,7 +98,10 @@ def _page(request, assignment, form, status=200, **extra):
                 assignment.questionnaire.definition, response.answers if response else {}
             ),
             "transitions": assignment.transitions.select_related("by"),
+            # read only where shown: beside the answers of a response no longer editable
+            "computed_answers": lambda: _readable_computed(assignment),
             "reviewers": selectors.reviewers() if scope.can_decide(request.user) else [],
+            "reassignable": allows(assignment.state, Action.REASSIGN),
             **extra,
         },
         status=status,
@@ -100,7 +118,10 @@ def assignment_detail(request, pk: int):
 def assignment_answer(request, pk: int):
     """Save a draft, or submit. On any error the page comes back with whatever was typed, the
     problems listed at the top; a failed submit writes nothing."""
-    assignment = _visible_assignment(request, pk)
+    try:
+        assignment = _visible_assignment(request, pk)
+    except Http404:
+        return _taken_back(request, pk)
     if not scope.can_answer(request.user, assignment):
         raise PermissionDenied
     form = _form_for(assignment, data=request.POST)
@@ -111,6 +132,8 @@ def assignment_answer(request, pk: int):
     save = services.response_submit if submit else services.response_save_draft
     try:
         save(assignment=assignment, answers=answers, based_on=based_on, by=request.user)
+    except Assignment.DoesNotExist:  # its batch was withdrawn while the reviewer typed
+        return _taken_back(request, pk)
     except services.StaleResponse as stale:
         theirs = stale.response
         mine = _form_for(assignment, data=None, answers=answers, version=theirs.version)
@@ -129,6 +152,20 @@ def assignment_answer(request, pk: int):
         return redirect("reviews:assignments")
     messages.success(request, _("Draft saved."))
     return redirect("reviews:assignment", pk=pk)
+
+
+def _readable_computed(assignment) -> list[tuple[str, str, str]]:
+    """(question, computed answer, evidence) as kept when the response was last saved."""
+    labels = {q["key"]: q for q in assignment.questionnaire.definition["questions"]}
+    rows = []
+    for computed in assignment.computed_answers.order_by("question"):
+        question = labels.get(computed.question)
+        if question is None:
+            continue
+        choices = {c["value"]: pick(c["label"]) for c in question.get("choices", [])}
+        value = choices.get(computed.value, computed.value) or "—"
+        rows.append((pick(question["label"]), value, computed.evidence))
+    return rows
 
 
 def _with_errors(form, exc):
@@ -154,7 +191,11 @@ def assignment_decide(request, pk: int):
         if not reassign.is_valid():
             return _page(request, assignment, _form_for(assignment), 400, reassign=reassign)
         reviewer = reassign.cleaned_data["reviewer"]
-        services.assignment_reassign(assignment=assignment, reviewer=reviewer, by=request.user)
+        try:
+            services.assignment_reassign(assignment=assignment, reviewer=reviewer, by=request.user)
+        except InvalidTransition as exc:
+            reassign.add_error(None, str(exc))
+            return _page(request, assignment, _form_for(assignment), 409, reassign=reassign)
         messages.success(
             request, _("Reassigned to %(name)s; answers are kept.") % {"name": reviewer.username}
         )
@@ -171,6 +212,26 @@ def assignment_decide(request, pk: int):
     except (ValidationError, InvalidTransition) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("reviews:assignment", pk=pk)
+
+
+def _taken_back(request, pk: int):
+    """The reviewer saves or submits an assignment whose batch was withdrawn meanwhile (deleted,
+    kept in its history): say so, and give back what they typed, which nothing stores now."""
+    record = selectors.withdrawn_assignment(request.user, pk)
+    if record is None:
+        raise Http404
+    definition = record.questionnaire.definition
+    typed = {
+        q["key"]: values if len(values) > 1 else values[0]
+        for q in definition["questions"]
+        if (values := [v for v in request.POST.getlist(q["key"]) if v.strip()])
+    }
+    return render(
+        request,
+        "reviews/assignment_withdrawn.html",
+        {"record": record, "typed": _readable_answers(definition, typed)},
+        status=410,
+    )
 
 
 def _readable_answers(definition: dict, answers: dict) -> list[tuple[str, str]]:

@@ -20,6 +20,8 @@ class Action(models.TextChoices):
     ACCEPT = "accept", gettext_lazy("accept")
     RETURN = "return", gettext_lazy("return")
     WITHDRAW = "withdraw", gettext_lazy("withdraw")
+    HAND_OVER = "hand_over", gettext_lazy("hand over to a colleague")
+    REASSIGN = "reassign", gettext_lazy("reassign")
 
 
 # (state, action) → new state. Nothing else is allowed.
@@ -36,6 +38,17 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (State.IN_PROGRESS, Action.WITHDRAW): State.WITHDRAWN,
     (State.SUBMITTED, Action.WITHDRAW): State.WITHDRAWN,
     (State.RETURNED, Action.WITHDRAW): State.WITHDRAWN,
+    # a reviewer gives the assignment to a colleague (reviews.precheck); its state stays
+    (State.ASSIGNED, Action.HAND_OVER): State.ASSIGNED,
+    (State.IN_PROGRESS, Action.HAND_OVER): State.IN_PROGRESS,
+    (State.SUBMITTED, Action.HAND_OVER): State.SUBMITTED,
+    (State.RETURNED, Action.HAND_OVER): State.RETURNED,
+    # a coordinator gives it to another reviewer, answers kept; once accepted or withdrawn the
+    # answers are someone's record, so it stays with them
+    (State.ASSIGNED, Action.REASSIGN): State.ASSIGNED,
+    (State.IN_PROGRESS, Action.REASSIGN): State.IN_PROGRESS,
+    (State.SUBMITTED, Action.REASSIGN): State.SUBMITTED,
+    (State.RETURNED, Action.REASSIGN): State.RETURNED,
 }
 # The states in groups, each defined here once. The reviewer still owes an answer (reminders go out,
 # and past the due date it is overdue):
@@ -50,6 +63,10 @@ CLOSED_STATES = (State.ACCEPTED, State.WITHDRAWN)
 
 class InvalidTransition(ValueError):
     """The action is not allowed in the assignment's current state; the message says why."""
+
+
+def allows(state: str, action: str) -> bool:
+    return (state, action) in TRANSITIONS
 
 
 def next_state(state: str, action: str) -> str:

@@ -25,8 +25,9 @@ MLIT_ANSWERS = {
     "cited_by_regulations": True,
     "regulation_citations": "建築基準法",
 }
-# user, roles, programme, ministries, progress 2, burn-down 3, answers 2 (session from the cache)
-PAGE_QUERIES = 11
+# user, roles, programme, ministries, progress 2, burn-down 3, answers 2, international
+# alignment 1 (session from the cache)
+PAGE_QUERIES = 12
 COUNTED_QUESTIONS = [
     "recommended_action",
     "used_in_procurement",

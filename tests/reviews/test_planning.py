@@ -5,6 +5,7 @@ import random
 
 import numpy as np
 import pytest
+from django.utils import translation
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from reviews.plan import planning
@@ -287,6 +288,21 @@ def test_infeasible_input_is_rejected_with_the_numbers(problem, message):
     with pytest.raises(PlanningError) as excinfo:
         planning.solve(problem)
     assert message in str(excinfo.value)
+
+
+@pytest.mark.japanese
+def test_a_refusal_is_put_into_words_in_the_language_of_whoever_reads_it():
+    problem = Problem(2026, 5, 9, [Item("f", 2028, fast_track=True)], locked_years={2026})
+    with pytest.raises(PlanningError) as excinfo:
+        planning.solve(problem)
+    with translation.override("ja"):
+        assert str(excinfo.value) == (
+            "先行対応の規格 1 件は令和8年度に調査しなければなりませんが、令和8年度はロックされています。"
+        )
+    with translation.override("en"):
+        assert str(excinfo.value) == (
+            "1 fast-track standard(s) must be surveyed in FY2026, but FY2026 is locked."
+        )
 
 
 def lateness_free_plan_exists(problem: Problem) -> bool:

@@ -236,11 +236,35 @@ def test_api_csv_export_is_the_whole_filtered_list(token_client, ministry_viewer
     c6001 = dict(zip(header, rows[1], strict=True))
     assert c6001["Usable in procurement (survey)"] == "Usable with conditions"
     assert c6001["Recommended action (survey)"] == "Revise"
-    assert c6001["Priority reasons"].split("、") == [
+    assert c6001["Priority reasons"].split(", ") == [  # the English list separator
         "Usable in procurement with conditions",
         "Revision recommended",
         "Review due by the end of next fiscal year",
     ]
+
+
+@pytest.mark.japanese
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_joins_reasons_with_the_list_separator_of_its_language(
+    token_client, ministry_viewer, surveyed, fmt
+):
+    client = token_client(ministry_viewer)
+    for language, separator in (("en", ", "), ("ja", "、")):
+        response = client.get(
+            f"/api/priorities/?format={fmt}&q=C6001", HTTP_ACCEPT_LANGUAGE=language
+        )
+        header, row = _export_rows(response, fmt)
+        reasons = row[header.index("Priority reasons" if language == "en" else "優先の理由")]
+        assert reasons.count(separator) == 2, (language, reasons)
+        assert ("、" in reasons) == (language == "ja"), reasons
+
+
+def _export_rows(response, fmt: str) -> list[list]:
+    if fmt == "csv":
+        return _csv_rows(response)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
 
 
 def test_catalog_export_escapes_formulas(token_client, coordinator, surveyed):

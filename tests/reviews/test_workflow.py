@@ -22,6 +22,14 @@ EXPECTED = {
     (State.IN_PROGRESS, Action.WITHDRAW): State.WITHDRAWN,
     (State.SUBMITTED, Action.WITHDRAW): State.WITHDRAWN,
     (State.RETURNED, Action.WITHDRAW): State.WITHDRAWN,
+    (State.ASSIGNED, Action.HAND_OVER): State.ASSIGNED,
+    (State.IN_PROGRESS, Action.HAND_OVER): State.IN_PROGRESS,
+    (State.SUBMITTED, Action.HAND_OVER): State.SUBMITTED,
+    (State.RETURNED, Action.HAND_OVER): State.RETURNED,
+    (State.ASSIGNED, Action.REASSIGN): State.ASSIGNED,
+    (State.IN_PROGRESS, Action.REASSIGN): State.IN_PROGRESS,
+    (State.SUBMITTED, Action.REASSIGN): State.SUBMITTED,
+    (State.RETURNED, Action.REASSIGN): State.RETURNED,
 }
 
 
@@ -38,7 +46,10 @@ def test_every_pair_is_allowed_or_refused_as_the_table_says(state, action):
 def test_message_names_what_is_allowed():
     with pytest.raises(
         InvalidTransition,
-        match="Cannot accept an assignment that is draft saved; allowed: save a draft, submit, withdraw",
+        match=(
+            "Cannot accept an assignment that is draft saved; "
+            "allowed: hand over to a colleague, reassign, save a draft, submit, withdraw"
+        ),
     ):
         next_state(State.IN_PROGRESS, Action.ACCEPT)
     with pytest.raises(InvalidTransition, match="allowed: nothing"):

@@ -66,12 +66,14 @@ _PARTS = {
 }
 
 
-def wide_xlsx(*, rows: int = 50_000, declared: str | None = "A1:XFD50001") -> bytes:
-    """A header, then `rows` rows each holding one cell in column XFD, written as Excel would
+def wide_xlsx(
+    *, rows: int = 50_000, declared: str | None = "A1:XFD50001", column: str = "XFD"
+) -> bytes:
+    """A header, then `rows` rows each holding one cell in `column`, written as Excel would
     (with the used range declared) or with `declared=None` (no <dimension>, as some writers)."""
     dimension = f'<dimension ref="{declared}"/>' if declared else ""
     body = "".join(
-        f'<row r="{r}"><c r="XFD{r}" t="inlineStr"><is><t>x</t></is></c></row>'
+        f'<row r="{r}"><c r="{column}{r}" t="inlineStr"><is><t>x</t></is></c></row>'
         for r in range(2, rows + 2)
     )
     sheet = (
@@ -178,11 +180,135 @@ def test_wide_xlsx_is_refused_at_once_in_a_small_process(tmp_path, wide):
     assert result["megabytes"] < MEGABYTES, result
 
 
-def test_wide_xlsx_without_a_declared_range_is_read_only_as_wide_as_a_catalog(tmp_path):
-    # No <dimension> to refuse it by: each row is read MAX_COLUMNS wide, never 16,384.
+def test_wide_xlsx_without_a_declared_range_is_refused_at_its_first_wide_cell(tmp_path):
+    # No <dimension> to refuse it by: the scan of the sheet's XML stops at row 2's cell in XFD,
+    # before openpyxl reads a row (it used to read all 50,000 rows for 7.6 s, then said "no rows").
     result = _read_in_a_process(tmp_path, wide_xlsx(declared=None))
-    assert result["message"] == "The file has a header but no rows.", result
+    assert result["message"] == (
+        "Row 2 has a cell in column XFD; at most 64 columns are read. Delete the columns to the "
+        "right of the table and save again."
+    ), result
+    assert result["seconds"] < SECONDS, result
     assert result["megabytes"] < MEGABYTES, result
+
+
+def _sheet_xlsx(sheet_data_parts) -> bytes:
+    """A workbook whose first sheet's <sheetData> is the concatenation of `sheet_data_parts`
+    (bytes), written to the archive as a stream (the sheet may be larger than we want to hold)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in _PARTS.items():
+            archive.writestr(name, content)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            )
+            for part in sheet_data_parts:
+                sheet.write(part)
+            sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+_HEADER_ROW = (
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>number</t></is></c>'
+    b'<c r="B1" t="inlineStr"><is><t>title_ja</t></is></c></row>'
+)
+
+
+def test_a_row_of_two_million_cells_is_refused_at_its_65th(tmp_path):
+    # Cells that do not name their column (as XML allows): openpyxl built the whole row, 1 GB.
+    cells = b"<c/>" * 2_000_000
+    data = _sheet_xlsx([_HEADER_ROW, b"<row>", cells, b"</row>"])
+    assert len(data) < 100_000
+    result = _read_in_a_process(tmp_path, data)
+    assert result["message"].startswith("Row 2 has more than 64 cells"), result
+    assert result["seconds"] < SECONDS, result
+    assert result["megabytes"] < MEGABYTES, result
+
+
+def test_cells_all_naming_the_same_place_count_towards_the_row(tmp_path):
+    data = _sheet_xlsx([_HEADER_ROW, b'<row r="2">', b'<c r="A2"/>' * 65, b"</row>"])
+    with pytest.raises(CatalogFileError, match="Row 2 has more than 64 cells"):
+        _read(data, "same.xlsx")
+
+
+def test_a_sheet_larger_than_the_bound_is_refused_by_its_declared_size(tmp_path):
+    # 69 MB of rows within every other limit, no <dimension>, random enough to be no zip bomb
+    # (and under the 20 MB upload limit): openpyxl would read it past gunicorn's timeout.
+    rows = (
+        b'<row><c t="inlineStr"><is><t>'
+        + os.urandom(100).hex().encode()
+        + b"x" * 1200
+        + b"</t></is></c></row>"
+        for _ in range(50_000)
+    )
+    data = _sheet_xlsx(rows)
+    assert len(data) < 20 * MB
+    result = _read_in_a_process(tmp_path, data)
+    assert result["message"].startswith(
+        "The workbook's part xl/worksheets/sheet1.xml is 69 MB of XML; at most 64 MB is read."
+    ), result
+    assert result["seconds"] < SECONDS, result
+    assert result["megabytes"] < MEGABYTES, result
+
+
+def test_rows_beyond_the_limit_are_refused_at_the_first_one():
+    rows = [b'<row><c t="inlineStr"><is><t>JIS B 8445</t></is></c></row>'] * 11
+    with pytest.raises(CatalogFileError) as refused:
+        _read(_sheet_xlsx([_HEADER_ROW, *rows]), "long.xlsx", max_rows=10)
+    assert str(refused.value).startswith("The first sheet has a row 12; at most 10 rows")
+
+
+def test_a_row_named_far_below_the_table_is_refused():
+    far = b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    with pytest.raises(CatalogFileError, match="The first sheet has a row 1048576"):
+        _read(_sheet_xlsx([_HEADER_ROW, far]), "far.xlsx")
+
+
+def test_cells_with_a_namespace_prefix_are_counted_too():
+    sheet = (
+        b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<x:sheetData><x:row r="1"><x:c r="XFD1"/></x:row></x:sheetData></x:worksheet>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in _PARTS.items():
+            archive.writestr(name, content)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    with pytest.raises(CatalogFileError, match="Row 1 has a cell in column XFD"):
+        _read(buffer.getvalue(), "prefixed.xlsx")
+
+
+def test_only_the_first_sheet_is_scanned():
+    # The second sheet is wide; openpyxl reads only the first, and so does the scan.
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["number", "title_ja"])
+    workbook.active.append(["JIS B 8445", "ロボット"])
+    workbook.create_sheet("notes").cell(row=1, column=16384, value="x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = _read(buffer.getvalue(), "two.xlsx")
+    assert [r.number for r in report.records] == ["JIS B 8445"]
+
+
+def test_tags_cut_by_the_end_of_a_chunk_are_read_whole(monkeypatch):
+    # Chunks of 7 bytes cut every tag somewhere: the same file is read, the same wide cell found.
+    monkeypatch.setattr("standards.xlsx_scan._CHUNK", 7)
+    test_a_range_declared_too_small_does_not_lose_rows()
+    with pytest.raises(CatalogFileError, match="Row 2 has a cell in column XFD"):
+        _read(wide_xlsx(rows=3, declared=None), "wide.xlsx")
+
+
+def test_the_scan_stops_after_the_time_allowed():
+    from standards import xlsx_scan
+
+    ticks = iter(range(0, 1000, 10))  # each look at the clock: 10 s later
+    data = wide_xlsx(rows=3, declared="A1:B4", column="B")
+    with pytest.raises(xlsx_scan.SheetRefused, match="took longer than 5 s"):
+        xlsx_scan.check_workbook(
+            io.BytesIO(data), size=len(data), max_rows=10, max_columns=64, clock=lambda: next(ticks)
+        )
 
 
 @pytest.mark.django_db
@@ -290,7 +416,8 @@ def test_a_failure_inside_openpyxl_always_says_why(tmp_path, monkeypatch, failur
         monkeypatch.setattr(openpyxl, "load_workbook", fail)
     else:
         monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", fail)
-    message = import_error(tmp_path, wide_xlsx(rows=2, declared="A1:B3"), "catalog.xlsx")
+    data = wide_xlsx(rows=2, declared="A1:B3", column="B")
+    message = import_error(tmp_path, data, "catalog.xlsx")
     assert expected in message
     assert "()" not in message
 

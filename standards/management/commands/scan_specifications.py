@@ -5,6 +5,7 @@ is current, superseded, withdrawn or unknown to the catalog."""
 import csv
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,6 +16,7 @@ from standards.documents import UnreadableDocument
 from standards.exports import safe_cell
 from standards.models import Ministry
 from standards.scanning import DocumentScan, specification_scan
+from standards.specifications import services
 
 # The first seven are fixed (other tools read them by position); more may follow.
 CSV_COLUMNS = [
@@ -29,10 +31,14 @@ CSV_COLUMNS = [
 ]
 
 
-def store_nothing(scan: DocumentScan, *, ministry: Ministry | None, title: str | None) -> None:
-    """Where each document read will be kept. Storing scans comes with the specification records
-    (uploads, evidence on each standard's page); until then a scan is reported and written to
-    --output only. Command.store is the one place to plug the real one in."""
+def store_scan(scan: DocumentScan, *, ministry: Ministry | None, title: str | None) -> str:
+    """Keep a document read, with its citations, for `ministry` (as an upload from the screen
+    would be): "stored", "already" (the same content is kept for the ministry) or "not stored"
+    (no --ministry given)."""
+    if ministry is None:
+        return "not stored"
+    _document, created = services.specification_store(scan=scan, ministry=ministry, title=title)
+    return "stored" if created else "already"
 
 
 class Command(BaseCommand):
@@ -40,7 +46,7 @@ class Command(BaseCommand):
         "Find every JIS cited in specification documents (PDF, DOCX, XLSX, HTML, text; files or "
         "folders) and check each citation against the catalog."
     )
-    store = staticmethod(store_nothing)
+    store = staticmethod(store_scan)
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -65,6 +71,7 @@ class Command(BaseCommand):
         logging.getLogger("pypdf").setLevel(logging.ERROR)
         documents, skipped = _documents(paths)
         counts = dict.fromkeys(CitationStatus, 0)
+        stored = Counter()
         read = 0
         with _CsvOut(output) as rows:
             bar = tqdm(documents, unit=" files", disable=not sys.stderr.isatty(), file=sys.stderr)
@@ -80,13 +87,15 @@ class Command(BaseCommand):
                 for status, count in scan.counts().items():
                     counts[status] += count
                 if not dry_run:
-                    self.store(scan, ministry=ministry, title=title)
+                    stored[self.store(scan, ministry=ministry, title=title)] += 1
                 if options["verbosity"] >= 2:
                     self.stdout.write(
                         _("%(name)s: %(count)d citation(s)")
                         % {"name": name, "count": len(scan.citations)}
                     )
         self._summary(read, skipped, counts, output)
+        if not dry_run:
+            self._stored(stored)
         if skipped:
             raise CommandError(
                 _("%(count)d document(s) could not be read; see above.") % {"count": len(skipped)},
@@ -104,6 +113,17 @@ class Command(BaseCommand):
                 % {"code": code, "codes": codes}
             )
         return ministry
+
+    def _stored(self, stored: Counter) -> None:
+        if stored["not stored"]:
+            self.stdout.write(
+                _("Nothing was stored: give --ministry CODE to keep the documents, or --dry-run.")
+            )
+        elif stored:
+            self.stdout.write(
+                _("Stored: %(stored)d new document(s); %(already)d already kept for the ministry.")
+                % {"stored": stored["stored"], "already": stored["already"]}
+            )
 
     def _summary(self, read: int, skipped: list, counts: dict, output: Path | None) -> None:
         self.stdout.write(

@@ -1,0 +1,128 @@
+"""Reads of the specification evidence, under its visibility rule: a document's citations are seen
+by coordinators and by the viewers of the document's ministry; a reviewer sees every citation of
+the standards they hold an assignment on (the survey's rule, reviews.common.scope, for reviewers)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+
+from accounts.roles import Role, has_role, is_coordinator
+from reviews.plan.models import PlanEntry
+from reviews.survey.models import Assignment
+from standards.models import Ministry, Standard, Status
+from standards.specifications import selectors as documents
+from standards.specifications.models import (
+    TO_FIX,
+    CitationStatusChoice,
+    ScanState,
+    SpecificationCitation,
+)
+
+# the evidence panel lists this many citations; the count above it covers them all
+PANEL_ROWS = 50
+
+
+@dataclass
+class Evidence:
+    citations: list = field(default_factory=list)
+    documents: int = 0
+    ministries: list = field(default_factory=list)
+    total: int = 0
+    readable_documents: set = field(default_factory=set)  # ids the user may open
+
+
+def evidence_citations(user, standard: Standard):
+    """The citations of `standard` that `user` may see, in documents whose scan is done."""
+    citations = SpecificationCitation.objects.filter(
+        standard=standard, document__state=ScanState.DONE
+    )
+    if is_coordinator(user):
+        return citations
+    if has_role(user, Role.REVIEWER) and standard.pk is not None:
+        holds = Assignment.objects.filter(standard=standard, reviewer=user.pk).exists()
+        if holds:
+            return citations
+    ministry = documents.viewer_ministry(user)
+    if ministry:
+        return citations.filter(document__ministry_id=ministry)
+    return citations.none()
+
+
+def evidence_panel(user, standard: Standard) -> Evidence | None:
+    """What the standard's page shows of the evidence: None for a user who may see none of it."""
+    if not (is_coordinator(user) or has_role(user, Role.REVIEWER, Role.MINISTRY_VIEWER)):
+        return None
+    citations = evidence_citations(user, standard).select_related("document__ministry")
+    rows = list(citations.order_by("document__ministry__sort_order", "document_id", "position"))
+    ministries = {}
+    for citation in rows:
+        ministries.setdefault(citation.document.ministry_id, citation.document.ministry)
+    readable = (
+        set(
+            documents.visible_documents(user)
+            .filter(pk__in={c.document_id for c in rows})
+            .values_list("pk", flat=True)
+        )
+        if rows
+        else set()
+    )
+    return Evidence(
+        citations=rows[:PANEL_ROWS],
+        documents=len({c.document_id for c in rows}),
+        ministries=[ministry.name for ministry in ministries.values()],
+        total=len(rows),
+        readable_documents=readable,
+    )
+
+
+def candidate_standards(user):
+    """JIS cited in the specifications `user` sees but not yet surveyed (no assignment yet): the
+    candidates for the next batch, with how many documents cite each and how many of those
+    citations need fixing, and the fiscal year the plan surveys it (if planned)."""
+    via = "specification_citations__"
+    visible = documents.visible_citation_q(user, via) & Q(
+        **{f"{via}document__state": ScanState.DONE}
+    )
+    planned = (
+        PlanEntry.objects.filter(standard=OuterRef("pk"))
+        .order_by("-programme__start_fy")
+        .values("fiscal_year")[:1]
+    )
+    return (
+        Standard.objects.filter(status=Status.ACTIVE)
+        .exclude(Exists(Assignment.objects.filter(standard=OuterRef("pk"))))
+        .annotate(
+            citing_documents=Count(f"{via}document", filter=visible, distinct=True),
+            citations_to_fix=Count(
+                f"{via}id", filter=visible & Q(**{f"{via}status__in": TO_FIX}), distinct=True
+            ),
+            survey_fy=Subquery(planned),
+        )
+        .filter(citing_documents__gt=0)
+        .prefetch_related("ministries")
+        .order_by("-citing_documents", "division", "number")
+    )
+
+
+def cited_standards_by_status(user) -> list[dict]:
+    """For the dashboard: per ministry whose documents the user sees, the distinct JIS cited, by
+    status (a number cited as current in one document and superseded in another counts once under
+    each)."""
+    rows = (
+        documents.visible_citations(user)
+        .filter(document__state=ScanState.DONE)
+        .values("document__ministry_id", "status")
+        .annotate(n=Count("number", distinct=True))
+        .order_by()
+    )
+    table: dict[str, dict] = {}
+    for row in rows:
+        counts = table.setdefault(
+            row["document__ministry_id"], dict.fromkeys(CitationStatusChoice.values, 0)
+        )
+        counts[row["status"]] = row["n"]
+    ministries = Ministry.objects.filter(pk__in=table)
+    return [
+        {"ministry": m, "counts": [table[m.pk][s] for s in CitationStatusChoice.values]}
+        for m in ministries
+    ]

@@ -1,0 +1,248 @@
+"""Writes of the people step: recording invitation e-mails in the outbox (and rendering them when
+the worker sends them), accepting an invitation, and deactivating a person.
+
+An invitation e-mail is a row of the reminders' outbox, kind "invitation", written in the
+transaction that decides to invite and enqueued after commit; the worker claims and sends it once
+(reviews.reminders.services.reminder_send), asking `invitation_message` for its text. The link's
+token is made then, so the row holds nothing secret."""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reviews.people import selectors, tokens
+from reviews.people.models import Invitation
+from reviews.people.tasks import enqueue_invitation_sends
+from reviews.reminders.models import Reminder
+from reviews.reminders.services import Enqueue
+from reviews.survey import batching
+from reviews.survey import selectors as survey_selectors
+from reviews.survey import services as survey
+from reviews.survey.models import Assignment, RoutingRule
+from reviews.survey.workflow import OPEN_STATES
+
+logger = logging.getLogger(__name__)
+LANGUAGES = ("ja", "en")
+SUBJECTS = {
+    "ja": "【JIS総ざらいレビュー】アカウントのご案内（パスワードの設定）",
+    "en": "JIS review: your account — set your password",
+}
+
+
+def _language(user) -> str:
+    language = getattr(user, "language", "") or "ja"
+    return language if language in LANGUAGES else "ja"
+
+
+def invitations_send(
+    *, users, by, enqueue: Enqueue | None = enqueue_invitation_sends
+) -> list[Invitation]:
+    """Record one invitation e-mail per user who may still be invited (active, never signed in;
+    others are skipped) in one transaction: the invitation and its outbox row. After commit the rows'
+    ids go to `enqueue` (none, or a broker that is down, leaves them to the redelivery pass). A
+    user without an e-mail address gets a row recorded as having nothing to send."""
+    users = [u for u in users if selectors.may_be_invited(u)]
+    if not users:
+        return []
+    today = timezone.localdate()
+    with transaction.atomic():
+        rows = Reminder.objects.bulk_create([_outbox_row(u, today) for u in users], batch_size=1000)
+        invitations = Invitation.objects.bulk_create(
+            [
+                Invitation(user=u, invited_by=by, reminder=r)
+                for u, r in zip(users, rows, strict=True)
+            ],
+            batch_size=1000,
+        )
+        pending = [r.pk for r in rows if r.status == Reminder.Status.PENDING]
+        if enqueue is not None and pending:
+            transaction.on_commit(lambda: enqueue(pending))
+    logger.info("%d invitation(s) recorded by %s", len(invitations), getattr(by, "username", by))
+    return invitations
+
+
+def _outbox_row(user, today) -> Reminder:
+    """The invitation's e-mail, which finds its invitation through Invitation.reminder."""
+    return Reminder(
+        recipient=user.email,
+        user=user,
+        kind=Reminder.Kind.INVITATION,
+        date=today,
+        notices=[{"kind": "invitation", "language": _language(user)}],
+        status=Reminder.Status.PENDING if user.email else Reminder.Status.CANCELLED,
+        last_error="" if user.email else "the person has no e-mail address",
+    )
+
+
+def invitation_message(reminder: Reminder) -> EmailMultiAlternatives | None:
+    """The e-mail of a claimed invitation row, in the person's language, with a fresh link; None
+    when there is nothing to send any more (accepted, superseded by a newer one, the person
+    deactivated or signed in since)."""
+    notice = reminder.notices[0]
+    invitation = Invitation.objects.select_related("user").filter(reminder=reminder).first()
+    if invitation is None or invitation.accepted_at is not None:
+        return None
+    user = invitation.user
+    newest = Invitation.objects.filter(user=user).order_by("-id").values_list("pk", flat=True)
+    if not selectors.may_be_invited(user) or newest.first() != invitation.pk:
+        return None
+    language = notice.get("language") or _language(user)
+    site = settings.SITE_URL.rstrip("/")
+    context = {
+        "user": user,
+        "url": site + reverse("reviews:invitation", args=[tokens.token_make(invitation)]),
+        "days": settings.INVITATION_DAYS,
+        "site": site,
+        "username": user.get_username(),
+    }
+    template = f"reviews/people/email/invitation_{language}"
+    message = EmailMultiAlternatives(
+        subject=SUBJECTS[language],
+        body=render_to_string(f"{template}.txt", context),
+        to=[reminder.recipient],
+        headers={"X-Jisreview-Reminder": str(reminder.pk)},
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str):
+    """Set the invited person's first password through the link's token, once. Raises
+    ValidationError with the link's problem (code: invalid, expired, used, superseded,
+    deactivated) and changes nothing when the link opens nothing; password validation is the
+    form's job. Returns the user."""
+    opened = selectors.invitation_open(token)
+    if opened.invitation is None:
+        raise ValidationError(opened.problem, code=opened.problem)
+    # lock the row, then look again: two tabs pressing at once set the password once
+    invitation = Invitation.objects.select_for_update().get(pk=opened.invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError("used", code="used")
+    user = opened.invitation.user
+    user.set_password(password)
+    user.save()
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+@dataclass
+class Deactivation:
+    """What deactivating someone did with their open work: moved to whom (assignment ids by new
+    reviewer), and what no routing rule covers (left with them for a coordinator to reassign)."""
+
+    reassigned: dict[int, list[int]] = field(default_factory=dict)
+    unrouted: list[Assignment] = field(default_factory=list)
+
+    @property
+    def n_reassigned(self) -> int:
+        return sum(len(ids) for ids in self.reassigned.values())
+
+
+@transaction.atomic
+def person_deactivate(*, user, by) -> Deactivation:
+    """Deactivate a person: they can no longer sign in (their sessions stop working, since the
+    authentication backend refuses inactive users), their API tokens are revoked, a pending
+    invitation's e-mail is not sent, and the answers they still owe go back to routing — each to
+    the active reviewer the routing rules choose now, as batching would (history kept). Nothing is
+    deleted. Deactivating someone already inactive changes nothing."""
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        return Deactivation()
+    if user.pk == getattr(by, "pk", None):
+        raise ValidationError(_("You cannot deactivate yourself."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])  # accounts.api_tokens revokes the tokens on this save
+    outcome = _back_to_routing(user, by=by)
+    logger.info(
+        "%s deactivated by %s: %d assignment(s) rerouted, %d without a route",
+        user.username,
+        getattr(by, "username", by),
+        outcome.n_reassigned,
+        len(outcome.unrouted),
+    )
+    return outcome
+
+
+def _routes() -> tuple[list[batching.Route], dict[int, object]]:
+    """The routing rules with their active reviewers, as batching reads them."""
+    rules = list(RoutingRule.objects.prefetch_related("reviewers"))
+    users = {u.pk: u for rule in rules for u in rule.reviewers.all() if u.is_active}
+    routes = [
+        batching.Route(
+            rule.kind, rule.value, tuple(u.pk for u in rule.reviewers.all() if u.is_active)
+        )
+        for rule in rules
+    ]
+    return routes, users
+
+
+def _item(assignment: Assignment) -> batching.Item:
+    standard = assignment.standard
+    return batching.Item(
+        key=assignment.pk,
+        number=standard.number,
+        division=standard.division,
+        drafting_body=standard.drafting_body.name if standard.drafting_body else "",
+        ministries=tuple(m.code for m in standard.ministries.all()),
+    )
+
+
+def _back_to_routing(user, *, by) -> Deactivation:
+    """Reroute the user's open assignments batch by batch. A batch whose every assignment is open,
+    theirs and routed to one reviewer moves whole (the batch too); otherwise each open assignment
+    moves alone, and the answered ones stay with the person who answered them."""
+    owed = list(
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(reviewer=user, state__in=OPEN_STATES)
+        .select_related("standard__drafting_body", "batch")
+        .prefetch_related("standard__ministries")
+        .order_by("batch_id", "standard__number")
+    )
+    outcome = Deactivation()
+    if not owed:
+        return outcome
+    routes, users = _routes()
+    load = survey_selectors.open_work(list(users))
+    names = {pk: u.username for pk, u in users.items()}
+    by_batch: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in owed:
+        by_batch[assignment.batch_id].append(assignment)
+    sizes = dict(
+        Assignment.objects.filter(batch_id__in=list(by_batch))
+        .values("batch_id")
+        .annotate(n=Count("id"))
+        .values_list("batch_id", "n")
+    )
+    for members in by_batch.values():
+        routed = [a for a in members if batching.routes_for(_item(a), routes)]
+        outcome.unrouted += [a for a in members if a not in routed]
+        if not routed:
+            continue
+        cuts = batching.cut(
+            [_item(a) for a in routed], max_size=len(routed), routes=routes, load=load, names=names
+        )
+        whole = len(cuts) == 1 and len(routed) == sizes[members[0].batch_id]
+        for cut in cuts:
+            load[cut.reviewer] = load.get(cut.reviewer, 0) + len(cut.items)
+            reviewer = users[cut.reviewer]
+            ids = [item.key for item in cut.items]
+            if whole:
+                survey.batch_reassign(batch=members[0].batch, reviewer=reviewer, by=by)
+            else:
+                for assignment in (a for a in routed if a.pk in ids):
+                    survey.assignment_reassign(assignment=assignment, reviewer=reviewer, by=by)
+            outcome.reassigned.setdefault(reviewer.pk, []).extend(ids)
+    return outcome

@@ -1,0 +1,125 @@
+"""Specification documents kept: an upload once per ministry and content, its scan claimed and
+run (citations with status, place and sentence; unreadable files skipped with the reason), ZIPs
+taken apart with bombs refused, and the command storing what it reads."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from standards.models import Ministry
+from standards.specifications import services
+from standards.specifications.models import ScanState, SpecificationDocument
+from tests.standards.specifications import CORPUS, UNREADABLE, load_test_catalog
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+@pytest.fixture
+def catalog(db):
+    load_test_catalog()
+
+
+@pytest.fixture
+def meti(db):
+    return Ministry.objects.get(code="METI")
+
+
+def upload(ministry, path, **kwargs):
+    return services.specification_upload(
+        ministry=ministry, file_name=path.name, content=path.read_bytes(), **kwargs
+    )
+
+
+def test_an_upload_is_kept_once_per_ministry_and_content(meti, django_capture_on_commit_callbacks):
+    queued = []
+    path = CORPUS / "chotatsu_kokuji.txt"
+    with django_capture_on_commit_callbacks(execute=True):
+        first, created = upload(meti, path, enqueue=queued.append)
+    assert created and first.state == ScanState.QUEUED and queued == [first.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created_again = upload(meti, path, enqueue=queued.append)
+    assert (again.pk, created_again, queued) == (first.pk, False, [first.pk])
+    # another ministry's copy of the same file is its own document
+    mlit = Ministry.objects.get(code="MLIT")
+    other, created_other = upload(mlit, path)
+    assert created_other and other.pk != first.pk
+    assert SpecificationDocument.objects.count() == 2
+
+
+def test_the_scan_keeps_every_citation_with_status_place_and_sentence(catalog, meti):
+    document, _created = upload(meti, CORPUS / "kenchiku_hyojun_shiyosho.pdf")
+    scanned = services.specification_scan_run(document_id=document.pk)
+    assert scanned.state == ScanState.DONE and scanned.pages >= 1
+    citations = list(scanned.citations.order_by("position"))
+    assert citations, "the corpus PDF cites JIS"
+    first = citations[0]
+    assert first.page == 1 and first.place == "1"
+    assert first.standard is not None and first.standard.number == first.number
+    assert first.context
+    # a second delivery of the task scans nothing again
+    assert services.specification_scan_run(document_id=document.pk).state == ScanState.DONE
+    assert scanned.citations.count() == len(citations)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("scanned.pdf", "no_text_layer"),
+        ("encrypted.pdf", "encrypted"),
+        ("zip_bomb.docx", "archive_bomb"),
+    ],
+)
+def test_an_unreadable_document_is_skipped_with_its_reason(meti, name, reason):
+    document, _created = upload(meti, UNREADABLE / name)
+    scanned = services.specification_scan_run(document_id=document.pk)
+    assert (scanned.state, scanned.skipped_reason) == (ScanState.SKIPPED, reason)
+    assert scanned.error and not scanned.citations.exists()
+
+
+def _zip(members: dict[str, bytes]) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return SimpleUploadedFile("specs.zip", buffer.getvalue())
+
+
+def test_a_zip_is_taken_apart_and_a_bomb_refused(meti):
+    text = (CORPUS / "chotatsu_kokuji.txt").read_bytes()
+    folder = _zip({"2026/kokuji.txt": text, "__MACOSX/._kokuji.txt": b"x", "notes.exe": b"x"})
+    bomb = _zip({"huge.txt": b"\0" * (30 * 1024 * 1024)})
+    outcomes = services.specifications_upload(ministry=meti, files=[folder, bomb])
+    assert [(o.name, o.created) for o in outcomes[:1]] == [("specs.zip/2026/kokuji.txt", True)]
+    assert outcomes[1].document is None and "zip bomb" in outcomes[1].problem
+    assert len(outcomes) == 2
+
+
+def test_the_command_stores_what_it_reads_for_the_ministry(catalog, capsys):
+    call_command(
+        "scan_specifications",
+        str(CORPUS / "chotatsu_kokuji.txt"),
+        "--ministry",
+        "meti",
+        "--title",
+        "令和8年度 調達",
+    )
+    call_command("scan_specifications", str(CORPUS / "chotatsu_kokuji.txt"), "--ministry", "METI")
+    out = capsys.readouterr().out
+    assert "Stored: 1 new document(s); 0 already kept for the ministry." in out
+    assert "Stored: 0 new document(s); 1 already kept for the ministry." in out
+    [document] = SpecificationDocument.objects.all()
+    assert (document.title, document.ministry_id, document.state) == (
+        "令和8年度 調達",
+        "METI",
+        "done",
+    )
+    assert document.citations.count() == 3
+
+
+def test_without_a_ministry_the_command_stores_nothing_and_says_so(catalog, capsys):
+    call_command("scan_specifications", str(CORPUS / "chotatsu_kokuji.txt"))
+    assert "Nothing was stored: give --ministry CODE" in capsys.readouterr().out
+    assert not SpecificationDocument.objects.exists()
