@@ -15,9 +15,7 @@ router.register("priorities", PriorityStandardViewSet, basename="priority")
 router.register("batches", BatchViewSet, basename="batch")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("assignments", AssignmentViewSet, basename="assignment")
-router.register(
-    "specification-candidates", CandidateViewSet, basename="specification-candidate"
-)
+router.register("specification-candidates", CandidateViewSet, basename="specification-candidate")
 
 urlpatterns = [
     path("reports/progress/", ProgressView.as_view(), name="progress"),

@@ -33,7 +33,8 @@ from reviews.models import Assignment, Batch, FollowUp, PlanEntry
 from reviews.plan import services as plan_services
 from reviews.priority import services as priority_services
 from reviews.survey import services as survey_services
-from standards.models import Standard
+from standards.models import SpecificationDocument, Standard
+from standards.specifications import services as specification_services
 from tests.conftest import in_english
 from tests.reviews.data import COMPLETE, FORM
 from tests.standards.factories import StandardFactory
@@ -124,6 +125,12 @@ def _survey(*, coordinator, reviewer, other_reviewer) -> None:
         due_on=None,
         by=coordinator,
     )
+    document, _new = specification_services.specification_upload(
+        ministry=priority.ministries.first(),
+        file_name="shiyosho.txt",
+        content="鉄筋は JIS B 8440:2019 による。".encode(),
+    )
+    specification_services.specification_scan_run(document_id=document.pk)
 
 
 @pytest.fixture
@@ -184,6 +191,7 @@ ROWS = {
     "/api/plan/": PlanEntry,
     "/api/priorities/": Standard,
     "/api/standards/": Standard,
+    "/api/specifications/": SpecificationDocument,
 }
 
 

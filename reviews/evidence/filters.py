@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from standards.models import Division, Standard
 
-
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
 

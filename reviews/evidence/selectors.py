@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from accounts.roles import Role, has_role, is_coordinator
 from reviews.plan.models import PlanEntry
 from reviews.survey.models import Assignment
-from standards.models import Ministry, Standard, Status
+from standards.models import Standard, Status, english_or_japanese
 from standards.specifications import selectors as documents
 from standards.specifications.models import (
     TO_FIX,
@@ -107,22 +107,26 @@ def candidate_standards(user):
 def cited_standards_by_status(user) -> list[dict]:
     """For the dashboard: per ministry whose documents the user sees, the distinct JIS cited, by
     status (a number cited as current in one document and superseded in another counts once under
-    each)."""
+    each). One query: {"ministry": code, "name": in the active language, "counts": [by status]}."""
+    ministry = "document__ministry__"
     rows = (
         documents.visible_citations(user)
         .filter(document__state=ScanState.DONE)
-        .values("document__ministry_id", "status")
+        .values(f"{ministry}code", f"{ministry}name_ja", f"{ministry}name_en", "status")
         .annotate(n=Count("number", distinct=True))
-        .order_by()
+        .order_by(f"{ministry}sort_order", f"{ministry}code")
     )
     table: dict[str, dict] = {}
     for row in rows:
-        counts = table.setdefault(
-            row["document__ministry_id"], dict.fromkeys(CitationStatusChoice.values, 0)
+        entry = table.setdefault(
+            row[f"{ministry}code"],
+            {
+                "ministry": row[f"{ministry}code"],
+                "name": english_or_japanese(row[f"{ministry}name_ja"], row[f"{ministry}name_en"]),
+                "counts": dict.fromkeys(CitationStatusChoice.values, 0),
+            },
         )
-        counts[row["status"]] = row["n"]
-    ministries = Ministry.objects.filter(pk__in=table)
-    return [
-        {"ministry": m, "counts": [table[m.pk][s] for s in CitationStatusChoice.values]}
-        for m in ministries
-    ]
+        entry["counts"][row["status"]] = row["n"]
+    for entry in table.values():
+        entry["counts"] = list(entry["counts"].values())
+    return list(table.values())

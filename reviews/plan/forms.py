@@ -4,6 +4,8 @@ another yearly capacity."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from standards.dates import fiscal_year_label
+
 # A preview solves the whole plan: a capacity beyond the catalog's size says nothing more.
 MAX_PREVIEW_CAPACITY = 100_000
 
@@ -15,7 +17,7 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = [(y, f"FY{y}") for y in years]
+        self.fields["fiscal_year"].choices = [(y, fiscal_year_label(y)) for y in years]
 
 
 class CapacityForm(forms.Form):

@@ -27,6 +27,10 @@ def validate_days_list(value) -> None:
         )
 
 
+def default_programme_name(start_fy: int, years: int) -> str:
+    return f"JIS総ざらいレビュー FY{start_fy}–FY{start_fy + years - 1}"
+
+
 class Programme(models.Model):
     """A multi-year review: which fiscal years, how many standards a year, and its reminder rules
     (read by reviews.reminders)."""
@@ -65,6 +69,17 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the active language when it is the one given at creation (stored in
+        Japanese, JIS総ざらいレビュー FY2026–FY2030); a name given by hand as it is."""
+        if self.name != default_programme_name(self.start_fy, self.years):
+            return self.name
+        return _("JIS review %(first)s–%(last)s") % {
+            "first": fiscal_year_label(self.start_fy),
+            "last": fiscal_year_label(self.start_fy + self.years - 1),
+        }
 
     @property
     def fiscal_years(self) -> range:

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from reviews.plan import planning, selectors
-from reviews.plan.models import PlanEntry, PlanReason, PlanRun, PlanYear, Programme
+from reviews.plan.models import (
+    PlanEntry,
+    PlanReason,
+    PlanRun,
+    PlanYear,
+    Programme,
+    default_programme_name,
+)
 from standards import bulk, history
 from standards.dates import fiscal_year_label
 
@@ -33,7 +40,7 @@ def programme_get_or_create(*, start_fy: int, years: int = 5, capacity: int = 22
     programme, created = Programme.objects.get_or_create(
         start_fy=start_fy,
         defaults={
-            "name": f"JIS総ざらいレビュー FY{start_fy}–FY{start_fy + years - 1}",
+            "name": default_programme_name(start_fy, years),
             "years": years,
             "yearly_capacity": capacity,
         },

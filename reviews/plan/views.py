@@ -16,6 +16,7 @@ from reviews.plan import selectors, services
 from reviews.plan.forms import CapacityForm, MoveForm
 from reviews.plan.models import PlanEntry, PlanRun
 from standards import exports
+from standards.dates import fiscal_year_label
 from standards.numbers import InvalidJisNumber, parse_jis_number
 
 CHART_HEIGHT = 160
@@ -132,7 +133,9 @@ def plan_lock_year(request, year: int):
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         services.plan_year_lock(programme=programme, year=year, by=request.user)
         messages.success(
-            request, _("FY%(year)s is locked: re-planning will not change it.") % {"year": year}
+            request,
+            _("%(year)s is locked: re-planning will not change it.")
+            % {"year": fiscal_year_label(year)},
         )
         return redirect("reviews:plan")
     return _confirm_page(request, programme, year, lock=True)
@@ -153,7 +156,8 @@ def plan_unlock_year(request, year: int):
         else:
             messages.success(
                 request,
-                _("FY%(year)s is unlocked: re-planning may change it again.") % {"year": year},
+                _("%(year)s is unlocked: re-planning may change it again.")
+                % {"year": fiscal_year_label(year)},
             )
         return redirect("reviews:plan")
     return _confirm_page(request, programme, year, lock=False)
@@ -166,10 +170,10 @@ def _confirm_page(request, programme, year: int, *, lock: bool):
         y for y in selectors.plan_years(programme, timezone.localdate()) if y["fiscal_year"] == year
     )
     if lock and row["locked"]:
-        messages.info(request, _("FY%(year)s is locked already.") % {"year": year})
+        messages.info(request, _("%(year)s is locked already.") % {"year": fiscal_year_label(year)})
         return redirect("reviews:plan")
     if not lock and not row["locked"]:
-        messages.info(request, _("FY%(year)s is not locked.") % {"year": year})
+        messages.info(request, _("%(year)s is not locked.") % {"year": fiscal_year_label(year)})
         return redirect("reviews:plan")
     return render(
         request,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.roles import Role, is_coordinator
@@ -56,10 +56,18 @@ def fiscal_year_now() -> int:
 
 
 def default_year(programme: Programme) -> int:
-    """The first year of the programme not yet over, whose list can still be checked."""
+    """The year being checked: the first year of the programme, from this one on, with standards
+    not yet in a batch (one query); the last year when every one is batched."""
     years = list(programme.fiscal_years)
-    now = fiscal_year_now()
-    return next((year for year in years if year >= now), years[-1])
+    first = max(fiscal_year_now(), years[0])
+    unbatched = (
+        programme.entries.filter(fiscal_year__gte=first)
+        .exclude(standard__assignments__fiscal_year=F("fiscal_year"))
+        .order_by("fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .first()
+    )
+    return unbatched or next((year for year in years if year >= first), years[-1])
 
 
 # --- routing a year -------------------------------------------------------------------------

@@ -34,6 +34,7 @@ def precheck_answer(
     if verdict == Verdict.NOT_OURS and right_body is None and not comment:
         raise ValidationError({"comment": _("Say whose standard it is, or why it is not yours.")})
     with transaction.atomic():
+        _lock(programme)
         if organisation not in selectors.standard_organisations(programme, fiscal_year, standard):
             raise ValidationError(
                 _("%(number)s is not on the list of %(organisation)s for FY%(year)s.")
@@ -81,6 +82,7 @@ def precheck_confirm_all(
 ) -> int:
     """Confirm every standard of the organisation's list it has not answered yet (a "not ours"
     stays as it is). Returns how many were confirmed."""
+    _lock(programme)
     routing = selectors.year_routing(programme, fiscal_year)
     answered = set(
         PrecheckAnswer.objects.filter(
@@ -107,6 +109,12 @@ def precheck_confirm_all(
     ]
     bulk_create_with_history(rows, PrecheckAnswer, default_user=by, ignore_conflicts=False)
     return len(rows)
+
+
+def _lock(programme: Programme) -> None:
+    """One pre-check write at a time per programme: two first answers on the same row (a double
+    click, two colleagues) would otherwise both insert it."""
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
 
 
 @transaction.atomic

@@ -176,6 +176,9 @@ def precheck_overview(request):
     elif chooser.chosen_marks() == "resolved":
         marks = marks.exclude(resolution="")
     marks = list(marks)
+    for mark in marks:
+        mark.organisation_name = selectors.organisation_name((mark.route_kind, mark.route_value))
+    reroutes = _named(selectors.reroutes(programme, year))
     return render(
         request,
         "reviews/precheck/overview.html",
@@ -188,7 +191,7 @@ def precheck_overview(request):
             "not_confirmed": [p for p in progress if p.pending],
             "n_organisations": len(progress),
             "unrouted": [(pk, routing.numbers[pk]) for pk in routing.unrouted],
-            "reroutes": selectors.reroutes(programme, year),
+            "reroutes": reroutes,
         },
     )
 
@@ -237,12 +240,23 @@ def mark_detail(request, pk: int):
             "answer": answer,
             "organisation": selectors.organisation_name((answer.route_kind, answer.route_value)),
             "form": form,
-            "history": answer.standard.reroutes.filter(fiscal_year=answer.fiscal_year)
-            .select_related("by")
-            .order_by("at", "id"),
+            "history": _named(
+                answer.standard.reroutes.filter(fiscal_year=answer.fiscal_year)
+                .select_related("by")
+                .order_by("at", "id")
+            ),
         },
         status=status,
     )
+
+
+def _named(reroutes) -> list:
+    """The re-routes with their pools in words (a ministry's name, not its code)."""
+    reroutes = list(reroutes)
+    for reroute in reroutes:
+        reroute.from_name = selectors.organisation_name((reroute.from_kind, reroute.from_value))
+        reroute.to_name = selectors.organisation_name((reroute.to_kind, reroute.to_value))
+    return reroutes
 
 
 def _suggested(answer: PrecheckAnswer, targets) -> str:

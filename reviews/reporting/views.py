@@ -117,7 +117,7 @@ def _row_label(name: str, key, names: dict) -> str:
     if key is None:
         return "—"
     if name == "fiscal_year":
-        return f"FY{key}"
+        return fiscal_year_label(key)
     if name == "ministry":
         return names.get(key, key)
     return f"{key} {Division(key).label}" if key in Division.values else key
@@ -127,4 +127,4 @@ def _cited_by_status(user, ministry: str | None) -> list[dict]:
     """The JIS cited in the specifications the user sees, by status, a row per ministry (the chosen
     one only, when one is chosen)."""
     rows = evidence.cited_standards_by_status(user)
-    return [row for row in rows if not ministry or row["ministry"].pk == ministry]
+    return [row for row in rows if not ministry or row["ministry"] == ministry]

@@ -222,7 +222,7 @@ def _changes(person: Person, user) -> list[Change]:
             " ".join(want_routing[_KINDS.DIVISION]),
         ),
         ("language", user.language, person.language),
-        ("active", "" if user.is_active else "no", ""),
+        ("active", _("Active") if user.is_active else _("Deactivated"), _("Active")),
     ]
     changes = [Change(name, str(before), str(after)) for name, before, after in pairs]
     changes = [c for c in changes if c.before != c.after]

@@ -70,10 +70,11 @@ def _create(request, form: BatchForm, selection: dict):
 def _batches_page(request, form: BatchForm, programme):
     """The list and the form; a form with errors comes with their summary at the top (400)."""
     refused = form.is_bound and bool(form.errors)
-    batches = (
+    batches = sorted(
         selectors.batches_with_progress(Batch.objects.all(), today=timezone.localdate())
         .select_related("reviewer")
-        .order_by("due_on", "name")
+        .order_by("due_on", "name"),
+        key=_in_number_order,
     )
     return render(
         request,
@@ -87,6 +88,14 @@ def _batches_page(request, form: BatchForm, programme):
         },
         status=400 if refused else 200,
     )
+
+
+def _in_number_order(batch: Batch):
+    """By due date, then name, a cut's batches by number: #2 before #10."""
+    prefix, _sep, number = batch.name.rpartition(" #")
+    if not (prefix and number.isdigit()):
+        return (batch.due_on, batch.name, 0)
+    return (batch.due_on, prefix, int(number))
 
 
 def _preview_page(request, form: BatchForm, plan, *, changed: bool = False):

@@ -201,7 +201,7 @@ def _store_answers(assignment: Assignment, response: Response, answers: dict, *,
     response.version += 1
     response.updated_by, response._history_user = by, by
     response.save()
-    pass
+    prefill.computed_answers_keep(assignment=assignment)
     return response
 
 

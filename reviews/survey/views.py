@@ -79,7 +79,7 @@ def _form_for(assignment, data=None, answers=None, version=None):
         if key in form.fields:
             form.fields[key].prefill = computed
             if key not in given and computed.value:
-                pass
+                form.initial[key] = computed.value
     return form
 
 

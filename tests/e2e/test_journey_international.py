@@ -8,6 +8,7 @@ scrolls sideways; screenshots go to var/screenshots/international/ for a person 
 import csv
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,16 @@ def test_import_filter_export_and_the_prefilled_answer(
         expect(rows.first).to_contain_text("ISO 13482:2025 (2025-03-01)")
         expect(rows.first).to_contain_text(words["revised"])
         shot(page, "2-catalog-revised")
+
+        # And the standard's page names each counterpart; the follow-up form suggests revising
+        with page.expect_navigation():
+            rows.first.get_by_role("link", name="JIS B 8445").click()
+        panel = page.locator("#alignment")
+        expect(panel).to_contain_text("ISO 13482:2014")
+        expect(panel).to_contain_text("ISO 13482:2025")
+        expect(page.locator("#id_fu_action")).to_have_value(re.compile("ISO 13482:2025"))
+        panel.scroll_into_view_if_needed()
+        shot(page, "2b-standard-page")
         page.context.close()
 
         # And METI's viewer exports that list from the priority standards
@@ -162,6 +173,14 @@ def test_import_filter_export_and_the_prefilled_answer(
         _header, *rows = list(csv.reader(io.StringIO(text)))
         assert [row[0] for row in rows] == ["JIS B 8445"]
         assert "ISO 13482:2025 (2025-03-01)" in rows[0]
+
+        # And the dashboard counts their ministry's standards by alignment
+        page.goto(f"{live_server.url}/reviews/dashboard/")
+        table = page.locator("#alignment table.alignment-ministry")
+        expect(table.locator("tbody tr")).to_have_count(1)
+        expect(table.locator("a[href*='alignment=revised']")).to_have_text("1")
+        page.locator("#alignment").scroll_into_view_if_needed()
+        shot(page, "3b-dashboard")
         page.context.close()
 
         # And the reviewer finds the question answered from the data, with the evidence

@@ -2,6 +2,7 @@
 the reader's language, the bell without an emoji font, the batch form's size label."""
 
 import html
+import re
 
 import pytest
 
@@ -112,3 +113,23 @@ def test_an_assignment_still_there_saves_as_before(client, assignment, reviewer)
     response = client.post(f"/reviews/assignments/{assignment.pk}/answer/", DRAFT)
     assert response.status_code == 302
     assert Assignment.objects.get(pk=assignment.pk).response.answers["market_use"] == "partly"
+
+
+def test_batches_are_listed_in_number_order(client, programme, coordinator, reviewer):
+    import datetime as dt
+
+    survey_services.batches_create(
+        programme=programme,
+        fiscal_year=2026,
+        due_on=dt.date(2026, 12, 25),
+        today=dt.date(2026, 3, 1),
+        max_size=1,
+        by=coordinator,
+        reviewer=reviewer,
+    )
+    in_english(client)
+    client.force_login(coordinator)
+    page = client.get("/reviews/batches/").content.decode()
+    shown = [int(n) for n in re.findall(r">FY2026 all #(\d+)</a>", page)]
+    assert len(shown) == Batch.objects.count() > 10
+    assert shown == sorted(shown)

@@ -2,6 +2,7 @@
 all", the coordinators' overview, one mark's resolution; who may open what; untouched choosers;
 query counts that do not grow with the list."""
 
+import datetime as dt
 import html
 import re
 
@@ -10,11 +11,14 @@ import time_machine
 from django.urls import reverse
 
 from reviews.models import PrecheckAnswer, Reroute, RoutingRule
+from reviews.plan import services as plan_services
 from reviews.precheck import services
 from reviews.precheck.models import Resolution, Verdict
+from reviews.survey import services as survey_services
 from tests.conftest import in_english
 from tests.reviews import precheck_world
 from tests.reviews.precheck_world import BODY_A, BODY_B, BODY_C, JULY
+from tests.standards.factories import StandardFactory
 from tests.untouched_forms import untouched_query
 
 pytestmark = pytest.mark.django_db
@@ -160,10 +164,11 @@ def test_the_list_costs_the_same_queries_for_a_small_or_a_large_year(
     client.force_login(reviewer)
     url = reverse("reviews:precheck")
     client.get(url)
-    # the user and roles; the programme; the pools the user is in; the year's entries and their
+    # the user and roles; the programme, the year being checked; the pools the user is in; the
+    # year's entries and their
     # ministries (as values), re-routes, rules and their reviewers, the year's assignments; the
     # answers of the lists and the standards shown; the catalog's bodies for the "right body" list
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(url)
     world = precheck_world.build(
         django_user_model, reviewer=reviewer, other_reviewer=other_reviewer, n_a=20, n_b=5
@@ -174,7 +179,7 @@ def test_the_list_costs_the_same_queries_for_a_small_or_a_large_year(
         organisation=("drafting_body", BODY_A),
         by=reviewer,
     )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert text(client.get(url)).count("JIS B 84") >= 20
 
 
@@ -267,9 +272,10 @@ def test_the_overview_costs_the_same_queries_for_one_mark_or_many(
         **answer, standard=world.a[0], verdict="not_ours", comment="?", by=reviewer
     )
     client.get(url)
-    # the user and roles; the programme; the year's entries, their ministries, re-routes, rules and
-    # their reviewers, the year's assignments; the answers counted; the marks; the re-routes
-    with django_assert_num_queries(12):
+    # the user and roles; the programme, the year being checked; the year's entries, their
+    # ministries, re-routes, rules and their reviewers, the year's assignments; the answers
+    # counted; the marks; the re-routes
+    with django_assert_num_queries(13):
         client.get(url)
     for standard in world.a[1:]:
         services.precheck_answer(
@@ -278,7 +284,7 @@ def test_the_overview_costs_the_same_queries_for_one_mark_or_many(
     marks = PrecheckAnswer.objects.order_by("pk")
     services.mark_resolve(answer=marks[0], to=("drafting_body", BODY_B), by=coordinator)
     services.mark_resolve(answer=marks[1], to=None, by=coordinator)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert text(client.get(url)).count("JIS B 84") >= 4
 
 
@@ -306,3 +312,22 @@ def test_a_pool_with_nobody_shows_its_standards_as_unroutable(client, world, coo
     page = text(client.get(reverse("reviews:precheck-overview")))
     assert "Standards nobody can answer" in page
     assert world.a[0].number in page
+
+
+def test_the_year_being_checked_is_the_first_not_yet_batched(client, world, coordinator, reviewer):
+    """Once FY2026's batches are out, the pre-check opens on the next year with standards."""
+    in_english(client)
+    client.force_login(reviewer)
+    assert "FY2026 (being checked)" in text(client.get(reverse("reviews:precheck")))
+    later = StandardFactory(number="JIS B 9990", established_on=dt.date(2022, 6, 1))
+    plan_services.programme_plan(programme=world.programme, today=dt.date(2026, 3, 1))
+    assert world.programme.entries.get(standard=later).fiscal_year == 2027
+    survey_services.batches_create(
+        programme=world.programme,
+        fiscal_year=2026,
+        due_on=dt.date(2026, 10, 9),
+        max_size=50,
+        by=coordinator,
+    )
+    page = text(client.get(reverse("reviews:precheck")))
+    assert "FY2027 (being checked)" in page

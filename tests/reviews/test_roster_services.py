@@ -301,3 +301,28 @@ def test_a_file_larger_than_any_roster_is_refused_before_reading(programme):
     too_big = csv_bytes(row("a@example.jp")) + b" " * services.MAX_BYTES
     with pytest.raises(CatalogFileError, match="limit"):
         roster_import(too_big)
+
+
+def test_a_deactivated_person_named_again_is_reactivated(programme, reviewer):
+    reviewer.email, reviewer.is_active = "rev@example.jp", False
+    reviewer.save()
+    [update] = roster_import(csv_bytes(row("rev@example.jp", name="rev"))).updated
+    assert [c.field for c in update.changes if c.field == "active"] == ["active"]
+    reviewer.refresh_from_db()
+    assert reviewer.is_active
+
+
+def test_after_commit_the_new_peoples_invitations_are_rung_for(
+    programme, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reviews.people import tasks as people_tasks
+
+    rung = []
+    monkeypatch.setattr(
+        people_tasks.send_invitations, "apply_async", lambda args, **kw: rung.extend(args[0])
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        roster_import(csv_bytes(row("a@example.jp"), row("b@example.jp", language="en")))
+        assert rung == []  # nothing before the commit
+    outbox = Invitation.objects.values_list("reminder_id", flat=True)
+    assert sorted(rung) == sorted(outbox) and len(rung) == 2

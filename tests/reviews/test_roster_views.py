@@ -179,3 +179,20 @@ def test_the_roster_language_is_the_site_language_after_login(
     client.post("/accounts/login/", {"username": "rev", "password": "pw-rev"})
     cookie = client.cookies.get("django_language")
     assert (cookie.value if cookie else None) == cookie_after
+
+
+def test_confirm_checks_again_and_writes_nothing_when_refused(
+    client, coordinator, django_user_model, programme
+):
+    """Between the preview and the confirmation an account became an administrator's: the import
+    is refused, the page lists why, nothing is written."""
+    client.force_login(coordinator)
+    in_english(client)
+    person = django_user_model.objects.create_user("p", email="p@example.jp")
+    page = upload(client, csv_bytes(row("p@example.jp", name="P"), row("new@example.jp")))
+    person.is_superuser = True
+    person.save()
+    token = page.context["confirm"]["token"].value()
+    html = client.post("/reviews/roster/confirm/", {"token": token}).content.decode()
+    assert "only an administrator may change it" in html
+    assert not User.objects.filter(email="new@example.jp").exists()

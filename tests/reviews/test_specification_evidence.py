@@ -147,7 +147,8 @@ def test_a_scan_makes_the_cited_standards_priorities_with_the_document_count(wor
     verdict = StandardPriority.objects.get(standard__number="JIS C 6000")
     assert verdict.reasons[0] == "cited_in_specifications" and verdict.cited_documents == 2
     assert StandardPriority.objects.get(standard__number="JIS K 1111").cited_documents == 1
-    body = token_client(world["users"]["coordinator"]).get("/api/priorities/?number=C+6000")
+    api = token_client(world["users"]["coordinator"])
+    body = api.get("/api/priorities/?number=C+6000", HTTP_ACCEPT_LANGUAGE="en")
     [row] = [r for r in body.json()["results"] if r["number"] == "JIS C 6000"]
     assert row["reasons"][0] == {
         "code": "cited_in_specifications",
@@ -206,9 +207,7 @@ def test_candidates_page_api_and_exports(client, token_client, world, django_ass
 
 def test_the_dashboard_counts_cited_standards_by_status_and_ministry(client, world):
     def table(user):
-        return {
-            row["ministry"].code: row["counts"] for row in evidence.cited_standards_by_status(user)
-        }
+        return {row["ministry"]: row["counts"] for row in evidence.cited_standards_by_status(user)}
 
     # current, superseded, withdrawn, unknown
     assert table(world["users"]["coordinator"]) == {"METI": [1, 1, 0, 0], "MLIT": [3, 0, 0, 0]}

@@ -110,7 +110,7 @@ def test_the_result_shows_every_citation_with_status_and_page(client, catalog, m
     for citation in rows:
         assert citation.cited_as in page
     assert page.count('<tr class="citation-') == len(rows)
-    assert "data-label=\"Page or place\">1</td>" in page  # page 1 of the PDF
+    assert 'data-label="Page or place">1</td>' in page  # page 1 of the PDF
 
 
 def test_another_ministrys_document_is_not_found(client, catalog, ministry_viewer):
@@ -124,7 +124,7 @@ def test_another_ministrys_document_is_not_found(client, catalog, ministry_viewe
 def test_progress_says_where_each_scan_is(client, catalog, ministry_viewer):
     [done] = _scanned("METI", "chotatsu_kokuji.txt")
     queued, _new = services.specification_upload(
-        ministry=Ministry.objects.get(code="METI"), file_name="x.txt", content="JIS A 5308".encode()
+        ministry=Ministry.objects.get(code="METI"), file_name="x.txt", content=b"JIS A 5308"
     )
     client.force_login(ministry_viewer)
     answer = client.get(f"/standards/specifications/progress/?id={done.pk}&id={queued.pk}").json()
