@@ -56,22 +56,24 @@ class LoginView(auth_views.LoginView):
         return landing_url(self.request.user)
 
     def form_valid(self, form):
-        """Signed in: the user's own language (set by the roster) becomes the site's, unless this
-        browser has already chosen one."""
-        response = super().form_valid(form)
-        language = getattr(form.get_user(), "language", "")
-        if language and settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
-        return response
+        return language_remember(super().form_valid(form), self.request, form.get_user())
+
+
+def language_remember(response, request, user):
+    """Signed in: the user's own language (set by the roster) becomes the site's, unless this
+    browser has already chosen one. Returns the response."""
+    if user.language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 def _next_url(request, default: str | None = None) -> str:

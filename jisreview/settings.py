@@ -164,6 +164,9 @@ elif _cache_url in ("", "locmem://"):
 else:
     raise ImproperlyConfigured(f"CACHE_URL={_cache_url!r} must be redis://… or locmem://.")
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The progress report and plan summary are kept in a shared cache until a write to what they count
+# commits (reviews.common.figures); off only to measure what they cost without it.
+FIGURES_CACHE = env_bool("JISREVIEW_FIGURES_CACHE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -16,6 +16,10 @@ class ReviewsConfig(AppConfig):
         from reviews.survey import receivers as survey_receivers  # noqa: F401
 
         _outbox_builders_register()
+        # the progress report and plan summary are cached until a write to what they count commits
+        from reviews.common import figures
+
+        figures.watch_writes()
 
         panels.register("reviews/_standard_plan.html")
         panels.register("reviews/_standard_outcome.html")

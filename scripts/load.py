@@ -1,14 +1,17 @@
 """Load and outage runs against a real gunicorn on loopback, counted afterwards in the database.
 
-    python scripts/load.py [--clients 20] [--seconds 30] [--runs steady,pg-restart,redis-down] [--json]
+    python scripts/load.py [--clients 20] [--viewers 5] [--seconds 60] [--runs steady,pg-restart,redis-down] [--json]
 
 Each run gives its own N reviewers a stack of assignments; N client threads save drafts through the
-API (GET the version, PUT with it, now and then the questionnaire page with a session cookie) and
-submit each assignment, for a bounded time. Afterwards the database must hold every client's last
+API (GET the version, PUT with it, now and then the questionnaire page with a session cookie, their
+list of assignments before each one) and submit each assignment, for a bounded time. Beside them,
+--viewers ministry viewers read METI's priority list, the progress report and burn-down, and now and
+then the dashboard page, for the same time. Afterwards the database must hold every client's last
 acknowledged draft at the version it was acknowledged with, and exactly one submission per submitted
-assignment. Runs:
+assignment. gunicorn runs with the shipped deploy/gunicorn.conf.py (workers and threads from
+JISREVIEW_WEB_WORKERS and JISREVIEW_WEB_THREADS, as in production). Runs:
 
-- steady: no faults; throughput and latency percentiles.
+- steady: no faults; throughput and latency percentiles, overall and per kind of request.
 - pg-restart: PostgreSQL is restarted a third of the way in. Failed requests must be clean (503, no
   traceback) and the service must answer again by itself.
 - redis-down: the cache/broker Redis is stopped a quarter of the way in and started again later.
@@ -45,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "load-" + secrets.token_urlsafe(48)
 DUE = dt.date(2026, 12, 9)  # a Wednesday; the reminder sweep runs a week before
 SWEEP_DAY = dt.date(2026, 12, 2)
-ASSIGNMENTS_PER_CLIENT = 60  # more than a client gets through in 30 s on a small machine
+ASSIGNMENTS_PER_CLIENT = 150  # more than a client gets through in 60 s on a small machine
 IDLE_REVIEWERS = 5  # reviewers no client drives: their reminders cannot be cancelled by a submit
 REQUEST_TIMEOUT = 10.0
 GRACE_SECONDS = 60.0  # after the deadline, how long a client may keep retrying to finish cleanly
@@ -108,18 +111,25 @@ def collect_static(environment: dict) -> None:
 
 @dataclass
 class Gunicorn:
-    workers: int = 3
-    threads: int = 4
+    """gunicorn as shipped: deploy/gunicorn.conf.py, which reads workers and threads from the
+    environment; only the address, the log and a short graceful stop are given here."""
+
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
+    @property
+    def workers(self) -> str:
+        return os.environ.get("JISREVIEW_WEB_WORKERS", "") or "3"
+
+    @property
+    def threads(self) -> str:
+        return os.environ.get("JISREVIEW_WEB_THREADS", "") or "4"
+
     def start(self, environment: dict, log: Path) -> None:
         command = [
-            *(sys.executable, "-m", "gunicorn", "jisreview.wsgi:application"),
-            *("--bind", f"127.0.0.1:{self.port}", "--worker-class", "gthread"),
-            *("--workers", str(self.workers), "--threads", str(self.threads)),
-            *("--timeout", "30", "--graceful-timeout", "5", "--error-logfile", str(log)),
-            "--no-control-socket",
+            *(sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py"),
+            *("--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "5"),
+            *("--error-logfile", str(log), "--no-control-socket", "jisreview.wsgi:application"),
         ]
         output = log.with_suffix(".out").open("a")  # Django's own log: tracebacks of 503s, etc.
         self.process = subprocess.Popen(
@@ -228,6 +238,7 @@ class Client(threading.Thread):
         for assignment_id in self.assignments:
             if time.monotonic() >= self.deadline:
                 break
+            self.call(self.api, "GET", "/api/assignments/?page_size=50", kind="list")
             self.answer(assignment_id)
 
     def call(self, http: Http, method: str, path: str, body=None, *, kind: str):
@@ -321,6 +332,49 @@ class Client(threading.Thread):
         self.ledger.anomalies.append(f"{assignment_id}: could not submit within the grace period")
 
 
+class Viewer(threading.Thread):
+    """A ministry viewer: METI's priority list, the progress report, the burn-down through the
+    API, and every fourth round the dashboard page, until the deadline."""
+
+    READS = (
+        ("priorities", "/api/priorities/?page_size=50"),
+        ("progress", "/api/reports/progress/"),
+        ("burndown", "/api/reports/burndown/"),
+    )
+
+    def __init__(self, *, name, port, token, session, run_started, deadline):
+        super().__init__(name=name, daemon=True)
+        self.api = Http(port, {"Authorization": f"Token {token}"})
+        self.page = Http(port, {"Cookie": f"sessionid={session}"})
+        self.run_started, self.deadline = run_started, deadline
+        self.samples: list[Sample] = []
+
+    def run(self) -> None:
+        rounds = 0
+        while time.monotonic() < self.deadline:
+            for kind, path in self.READS:
+                self.call(self.api, path, kind)
+            if rounds % 4 == 3:
+                self.call(self.page, "/reviews/dashboard/", "dashboard")
+            rounds += 1
+
+    def call(self, http: Http, path: str, kind: str) -> None:
+        started = time.monotonic()
+        status, data, _headers = http.request("GET", path)
+        failed = status == 0 or status >= 500
+        self.samples.append(
+            Sample(
+                started=started - self.run_started,
+                ms=(time.monotonic() - started) * 1000,
+                kind=kind,
+                status=status,
+                traceback=failed and (b"Traceback" in data or b'File "' in data),
+            )
+        )
+        if failed:
+            time.sleep(0.2)
+
+
 def _complete() -> dict:
     from tests.reviews.data import COMPLETE
 
@@ -392,6 +446,33 @@ def make_reviewers(run: str, count: int, per_reviewer: int) -> list[Reviewer]:
         )
         for user in users
     ]
+
+
+@dataclass
+class MinistryViewer:
+    username: str
+    token: str
+    session: str
+
+
+def make_viewers(run: str, count: int) -> list[MinistryViewer]:
+    """`count` METI ministry viewers, with a token and a signed-in session each."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role
+
+    viewers = []
+    for index in range(count):
+        user = get_user_model().objects.create_user(
+            username=f"load-{run}-viewer-{index}",
+            password=secrets.token_urlsafe(16),
+            email=f"load-{run}-viewer-{index}@example.jp",
+            ministry_id="METI",
+        )
+        user.groups.add(Group.objects.get(name=Role.MINISTRY_VIEWER))
+        viewers.append(MinistryViewer(user.username, make_token(user), _session_for(user)))
+    return viewers
 
 
 def _import_standards(division: str, count: int) -> None:
@@ -480,8 +561,15 @@ def _differences(row, response, ledger: Ledger) -> list[tuple[str, str]]:
 # --- runs ------------------------------------------------------------------------------------------
 
 
-def drive(reviewers: list[Reviewer], port: int, seconds: float, during=None) -> dict:
-    """Run one client per reviewer for `seconds`, with `during(run_started)` in a side thread."""
+def drive(
+    reviewers: list[Reviewer],
+    port: int,
+    seconds: float,
+    during=None,
+    viewers: list[MinistryViewer] = (),
+) -> dict:
+    """Run one client per reviewer and per ministry viewer for `seconds`, with
+    `during(run_started)` in a side thread."""
     run_started = time.monotonic()
     clients = [
         Client(
@@ -495,15 +583,26 @@ def drive(reviewers: list[Reviewer], port: int, seconds: float, during=None) -> 
         )
         for r in reviewers
     ]
+    readers = [
+        Viewer(
+            name=v.username,
+            port=port,
+            token=v.token,
+            session=v.session,
+            run_started=run_started,
+            deadline=run_started + seconds,
+        )
+        for v in viewers
+    ]
     side = threading.Thread(target=during, args=(run_started,), daemon=True) if during else None
-    for thread in [*clients, *([side] if side else [])]:
+    for thread in [*clients, *readers, *([side] if side else [])]:
         thread.start()
-    for client in clients:
-        client.join()
+    for thread in [*clients, *readers]:
+        thread.join()
     elapsed = time.monotonic() - run_started
     if side:
         side.join()
-    samples = [s for c in clients for s in c.samples]
+    samples = [s for c in [*clients, *readers] for s in c.samples]
     return {"clients": clients, "samples": samples, "elapsed": elapsed}
 
 
@@ -528,13 +627,23 @@ def summary(outcome: dict) -> dict:
         "errors": len(failed),
         "error_statuses": statuses,
         "tracebacks": sum(s.traceback for s in samples),
+        "by_kind": {
+            kind: {
+                "requests": len(some),
+                **{k: round(v, 1) for k, v in latency(some).items() if k != "p99_ms"},
+            }
+            for kind in sorted({s.kind for s in samples})
+            for some in [[s for s in samples if s.kind == kind]]
+        },
         **count_in_database(outcome["clients"]),
     }
 
 
-def run_steady(*, port: int, clients: int, seconds: float, **_) -> dict:
+def run_steady(*, port: int, clients: int, viewers: int, seconds: float, **_) -> dict:
+    """The load of issue #18: reviewers saving and reading their lists, ministry viewers reading."""
     reviewers = make_reviewers("steady", clients, ASSIGNMENTS_PER_CLIENT)
-    return summary(drive(reviewers, port, seconds))
+    readers = make_viewers("steady", viewers)
+    return summary(drive(reviewers, port, seconds, viewers=readers))
 
 
 def run_pg_restart(*, port: int, clients: int, seconds: float, services: Services, **_) -> dict:
@@ -691,7 +800,8 @@ RUNS = {"steady": run_steady, "pg-restart": run_pg_restart, "redis-down": run_re
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--viewers", type=int, default=5, help="ministry viewers (steady run)")
+    parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--runs", default=",".join(RUNS))
     parser.add_argument("--json", action="store_true", help="print only the JSON line")
     args = parser.parse_args()
@@ -704,7 +814,9 @@ def main() -> None:
         PrivatePostgres() as postgres,
     ):
         tmp = Path(directory)
-        results = {"config": {"clients": args.clients, "seconds": args.seconds}}
+        results = {
+            "config": {"clients": args.clients, "viewers": args.viewers, "seconds": args.seconds}
+        }
         services = Services(postgres=postgres, redis=PrivateRedis(tmp))
         services.redis.start()
         gunicorn = Gunicorn()
@@ -716,10 +828,12 @@ def main() -> None:
             results["config"]["gunicorn"] = (
                 f"{gunicorn.workers} workers × {gunicorn.threads} threads"
             )
+            results["config"]["load_average_before"] = _load_average()
             for run in runs:
                 results[run] = RUNS[run](
                     port=gunicorn.port,
                     clients=args.clients,
+                    viewers=args.viewers,
                     seconds=args.seconds,
                     services=services,
                     tmp=tmp,
@@ -729,7 +843,16 @@ def main() -> None:
         finally:
             gunicorn.stop()
             services.redis.stop()
+    results["config"]["load_average_after"] = _load_average()
     print(json.dumps(results, ensure_ascii=False))
+
+
+def _load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages: a figure measured on a busy machine says so."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 
 from django.utils.translation import gettext as _

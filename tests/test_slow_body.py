@@ -118,3 +118,30 @@ def test_other_requests_are_served_while_a_body_is_awaited(gunicorn):
         assert seconds < 1.5
     finally:
         held.join()
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", b'{"username": "nobody", "password": "wrong"}'),
+        (
+            "multipart/form-data; boundary=b",
+            b'--b\r\nContent-Disposition: form-data; name="username"'
+            b'\r\n\r\nnobody\r\n--b\r\nContent-Disposition: form-data; name="password"\r\n\r\nwrong'
+            b"\r\n--b--\r\n",
+        ),
+    ],
+    ids=["json", "multipart"],
+)
+def test_a_whole_body_is_read_and_answered_as_before(gunicorn, content_type, body):
+    connection = http.client.HTTPConnection("127.0.0.1", gunicorn, timeout=10)
+    try:
+        connection.request(
+            "POST", "/api/auth/token/", body=body, headers={"Content-Type": content_type}
+        )
+        response = connection.getresponse()
+        answer = json.loads(response.read())
+    finally:
+        connection.close()
+    assert response.status == 400, answer  # wrong credentials, read from the body
+    assert "non_field_errors" in answer or "detail" in answer, answer

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from reviews.people.selectors import State, has_organisation_field
+from reviews.people.selectors import State
 
 
 class PeopleFilter(django_filters.FilterSet):
@@ -28,11 +28,9 @@ class PeopleFilter(django_filters.FilterSet):
         value = (value or "").strip()
         if not value:
             return queryset
-        match = (
-            Q(drafting_body__name__icontains=value)
+        return queryset.filter(
+            Q(organisation__icontains=value)
+            | Q(drafting_body__name__icontains=value)
             | Q(ministry__name_ja__icontains=value)
             | Q(ministry__name_en__icontains=value)
         )
-        if has_organisation_field():
-            match |= Q(organisation__icontains=value)
-        return queryset.filter(match)

@@ -19,6 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import pgettext_lazy
 
+from accounts.roles import Role
 from reviews.people import tokens
 from reviews.people.models import Invitation
 from reviews.survey.models import Assignment
@@ -38,11 +39,6 @@ class State:
         (NEVER_LOGGED_IN, pgettext_lazy("person state", "Never logged in")),
         (DEACTIVATED, pgettext_lazy("person state", "Deactivated")),
     )
-
-
-def has_organisation_field() -> bool:
-    """The roster's free-text organisation (所属), where the user model has it."""
-    return any(f.name == "organisation" for f in get_user_model()._meta.get_fields())
 
 
 def people():
@@ -85,6 +81,15 @@ def people():
 def may_be_invited(user) -> bool:
     """An invitation sets a first password: for active people who have never signed in."""
     return user.is_active and user.last_login is None
+
+
+def may_manage(by, person) -> bool:
+    """Whether `by` (a coordinator; None is the command line) may invite or deactivate `person`:
+    an administrator anyone; a coordinator who is not an administrator neither an administrator
+    nor another coordinator, as in the roster import. Reads the person's prefetched groups."""
+    if by is None or by.is_superuser:
+        return True
+    return not person.is_superuser and all(g.name != Role.COORDINATOR for g in person.groups.all())
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from reviews.people import selectors, tokens
 from reviews.people.models import Invitation
 from reviews.people.tasks import enqueue_invitation_sends
+from reviews.precheck.routing import pinned_routes
 from reviews.reminders.models import Reminder
 from reviews.reminders.services import Enqueue
 from reviews.survey import batching
@@ -41,8 +42,8 @@ SUBJECTS = {
 
 
 def _language(user) -> str:
-    language = getattr(user, "language", "") or "ja"
-    return language if language in LANGUAGES else "ja"
+    """The person's language (the roster's), Japanese when none is set."""
+    return user.language if user.language in LANGUAGES else "ja"
 
 
 def invitations_send(
@@ -157,12 +158,17 @@ def person_deactivate(*, user, by) -> Deactivation:
     authentication backend refuses inactive users), their API tokens are revoked, a pending
     invitation's e-mail is not sent, and the answers they still owe go back to routing — each to
     the active reviewer the routing rules choose now, as batching would (history kept). Nothing is
-    deleted. Deactivating someone already inactive changes nothing."""
+    deleted. Deactivating someone already inactive changes nothing. Only an administrator (or the
+    command line, `by` None) deactivates an administrator or a coordinator."""
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
         return Deactivation()
     if user.pk == getattr(by, "pk", None):
         raise ValidationError(_("You cannot deactivate yourself."))
+    if not selectors.may_manage(by, user):
+        raise ValidationError(
+            _("Only an administrator may deactivate an administrator or a coordinator.")
+        )
     user.is_active = False
     user.save(update_fields=["is_active"])  # accounts.api_tokens revokes the tokens on this save
     outcome = _back_to_routing(user, by=by)
@@ -189,7 +195,9 @@ def _routes() -> tuple[list[batching.Route], dict[int, object]]:
     return routes, users
 
 
-def _item(assignment: Assignment) -> batching.Item:
+def _item(assignment: Assignment, pinned: dict[int, tuple[str, str]]) -> batching.Item:
+    """What routing reads of an assignment's standard; `pinned`, the pre-check's re-routes of its
+    batch's year (standard id → pool), which routing follows before the standard's own fields."""
     standard = assignment.standard
     return batching.Item(
         key=assignment.pk,
@@ -197,7 +205,15 @@ def _item(assignment: Assignment) -> batching.Item:
         division=standard.division,
         drafting_body=standard.drafting_body.name if standard.drafting_body else "",
         ministries=tuple(m.code for m in standard.ministries.all()),
+        pinned=pinned.get(standard.pk),
     )
+
+
+def _pins(batches) -> dict[int, dict[int, tuple[str, str]]]:
+    """Batch id → the pre-check's re-routes of its programme's fiscal year (one query a year)."""
+    years = {(b.programme_id, b.fiscal_year) for b in batches}
+    pins = {year: pinned_routes(*year) for year in years}
+    return {b.pk: pins[(b.programme_id, b.fiscal_year)] for b in batches}
 
 
 def _back_to_routing(user, *, by) -> Deactivation:
@@ -226,13 +242,19 @@ def _back_to_routing(user, *, by) -> Deactivation:
         .annotate(n=Count("id"))
         .values_list("batch_id", "n")
     )
-    for members in by_batch.values():
-        routed = [a for a in members if batching.routes_for(_item(a), routes)]
+    pins = _pins({a.batch for a in owed})
+    for batch_id, members in by_batch.items():
+        items = {a.pk: _item(a, pins[batch_id]) for a in members}
+        routed = [a for a in members if batching.routes_for(items[a.pk], routes)]
         outcome.unrouted += [a for a in members if a not in routed]
         if not routed:
             continue
         cuts = batching.cut(
-            [_item(a) for a in routed], max_size=len(routed), routes=routes, load=load, names=names
+            [items[a.pk] for a in routed],
+            max_size=len(routed),
+            routes=routes,
+            load=load,
+            names=names,
         )
         whole = len(cuts) == 1 and len(routed) == sizes[members[0].batch_id]
         for cut in cuts:

@@ -1,6 +1,7 @@
-"""The invitation link's token: the invitation's id and a fingerprint of the user's password hash,
-signed with the time it was made. It is made when the e-mail is rendered and never stored; setting a
-password changes the fingerprint, so a link works once. No ORM here: callers load the rows."""
+"""The invitation link's token: the invitation's id and a fingerprint of the user's password hash
+and last sign-in, signed with the time it was made. It is made when the e-mail is rendered and never
+stored; setting a password or signing in changes the fingerprint, so a link works once. No ORM here:
+callers load the rows."""
 
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -17,8 +18,11 @@ class TokenProblem(Exception):
 
 
 def _fingerprint(user) -> str:
-    # the password hash changes when a password is set; an unusable one is random per user
-    return salted_hmac(SALT, f"{user.pk}:{user.password}:{user.is_active}").hexdigest()[:20]
+    # the password hash changes when a password is set (an unusable one is random per user), and
+    # the last sign-in when the person signs in some other way: either ends the link
+    signed_in = int(user.last_login.timestamp()) if user.last_login else ""
+    state = f"{user.pk}:{user.password}:{user.is_active}"
+    return salted_hmac(SALT, state).hexdigest()[:20]
 
 
 def token_make(invitation) -> str:
@@ -43,5 +47,6 @@ def token_read(token: str, *, max_age_days: int) -> tuple[int, str]:
 
 
 def fingerprint_matches(user, fingerprint: str) -> bool:
-    """False once the user's password (or active state) changed since the token was made."""
+    """False once the user's password, active state or last sign-in changed since the token was
+    made."""
     return constant_time_compare(_fingerprint(user), fingerprint)

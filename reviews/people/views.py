@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role, is_coordinator
-from accounts.views import landing_url
+from accounts.views import landing_url, language_remember
 from reviews.people import selectors, services
 from reviews.people.filters import PeopleFilter
 from reviews.people.forms import InvitationPasswordForm
@@ -62,19 +62,19 @@ def _roles(person) -> str:
 
 
 def _organisation(person) -> str:
-    organisation = getattr(person, "organisation", "") or ""
-    if organisation:
-        return organisation
+    if person.organisation:
+        return person.organisation
     if person.drafting_body_id:
         return person.drafting_body.name
     return person.ministry.name if person.ministry_id else ""
 
 
-def _dress(person) -> None:
+def _dress(person, by) -> None:
     person.roles = _roles(person)
     person.organisation_text = _organisation(person)
     person.state_label = dict(selectors.State.CHOICES)[person.state]
-    person.may_be_invited = selectors.may_be_invited(person)
+    person.may_manage = selectors.may_manage(by, person)
+    person.may_be_invited = person.may_manage and selectors.may_be_invited(person)
 
 
 @require_GET
@@ -84,7 +84,7 @@ def people_list(request):
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for person in page.object_list:
-        _dress(person)
+        _dress(person, request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -120,7 +120,7 @@ def people_export(request, fmt: str):
 
     def rows():
         for person in _filtered(request).qs.iterator(chunk_size=500):
-            _dress(person)
+            _dress(person, request.user)
             yield [value(person) for _name, value in columns]
 
     name = f"people-{timezone.localdate().isoformat()}.{fmt}"
@@ -133,8 +133,10 @@ def people_export(request, fmt: str):
 def person_invite(request, pk: int):
     """Send (again) an invitation to someone who has never signed in; the older link stops working."""
     _coordinator_only(request)
-    person = get_object_or_404(get_user_model(), pk=pk)
-    if not selectors.may_be_invited(person):
+    person = get_object_or_404(get_user_model().objects.prefetch_related("groups"), pk=pk)
+    if not selectors.may_manage(request.user, person):
+        messages.error(request, _not_yours_message(person))
+    elif not selectors.may_be_invited(person):
         messages.error(
             request,
             _(
@@ -165,7 +167,7 @@ def person_deactivate(request, pk: int):
     routing."""
     _coordinator_only(request)
     person = get_object_or_404(selectors.people(), pk=pk)
-    _dress(person)
+    _dress(person, request.user)
     if request.method == "POST" and person.is_active:
         try:
             outcome = services.person_deactivate(user=person, by=request.user)
@@ -181,6 +183,13 @@ def person_deactivate(request, pk: int):
         "reviews/people/deactivate_confirm.html",
         {"person": person, "back": _back(request), "is_self": person.pk == request.user.pk},
     )
+
+
+def _not_yours_message(person) -> str:
+    return _(
+        "Only an administrator may invite or deactivate %(name)s (an administrator or a "
+        "coordinator)."
+    ) % {"name": person.get_username()}
 
 
 def _deactivated_message(person, outcome) -> str:
@@ -231,7 +240,7 @@ def invitation_accept(request, token: str):
             return _link_problem(request, exc.code or "invalid")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your password is set. Welcome to the JIS review."))
-        return redirect(landing_url(user))
+        return language_remember(redirect(landing_url(user)), request, user)
     return render(
         request,
         "reviews/people/invitation.html",

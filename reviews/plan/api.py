@@ -2,6 +2,7 @@
 the capacity; for coordinators and ministry systems."""
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
@@ -9,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from reviews.common import figures
 from reviews.common.api import CanReadPlan
 from reviews.plan import selectors
 from reviews.plan.filters import PlanEntryFilter
@@ -181,12 +183,17 @@ class PlanEntryViewSet(viewsets.ReadOnlyModelViewSet):
         programme, locks = selectors.current_programme_with_locks()
         if programme is None:
             raise NotFound(_("No review programme has been planned yet."))
-        backlog = selectors.plan_backlog(
-            programme,
-            today=timezone.localdate(),
-            capacity=query.validated_data.get("capacity"),
-            locks=locks,
-        )
-        if backlog.lateness is None:  # no plan fits at that capacity: the numbers say why
-            raise serializers.ValidationError({"capacity": [backlog.problem]})
-        return Response(PlanSummarySerializer(_summary_body(programme, backlog)).data)
+        today, capacity = timezone.localdate(), query.validated_data.get("capacity")
+
+        def body() -> dict | str:
+            backlog = selectors.plan_backlog(programme, today=today, capacity=capacity, locks=locks)
+            if backlog.lateness is None:  # no plan fits at that capacity: the numbers say why
+                return str(backlog.problem)
+            return PlanSummarySerializer(_summary_body(programme, backlog)).data
+
+        # the backlog's arithmetic, kept until a write to the plan or the catalog commits
+        parts = (programme.pk, capacity, today, get_language())
+        found = figures.cached("plan-summary", parts, body)
+        if isinstance(found, str):
+            raise serializers.ValidationError({"capacity": [found]})
+        return Response(found)

@@ -209,7 +209,10 @@ def solve(problem: Problem) -> Plan:
 def _check_feasible(problem: Problem) -> None:
     if problem.years < 1 or problem.capacity < 0:
         raise PlanningError(
-            _("A programme needs at least one year and a capacity ≥ 0 (got %(years)d, %(capacity)d)."),
+            _(
+                "A programme needs at least one year and a capacity ≥ 0 "
+                "(got %(years)d, %(capacity)d)."
+            ),
             years=problem.years,
             capacity=problem.capacity,
         )

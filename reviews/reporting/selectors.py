@@ -27,7 +27,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reviews.common import scope
+from reviews.common import figures, scope
 from reviews.common.i18n import active_language, pick, pick_pair
 from reviews.plan.models import PlanEntry
 from reviews.survey.models import (
@@ -59,8 +59,18 @@ def progress(
 ) -> dict[str, list[dict]]:
     """Planned standards, assignments in each workflow state, and overdue ones, per fiscal year,
     lead ministry and division (two queries). A ministry sees only the standards in its remit; with
-    `fiscal_year`, the ministry and division rows count that year only (the year rows, every year)."""
+    `fiscal_year`, the ministry and division rows count that year only (the year rows, every year).
+    Kept in the shared cache until the next committed write to what it counts (common.figures)."""
     today = today or timezone.localdate()
+    parts = (programme.pk, ministry, fiscal_year, today, figures.scope_key(user))
+    return figures.cached(
+        "progress",
+        parts,
+        lambda: _progress_counted(programme, ministry, fiscal_year, today, user),
+    )
+
+
+def _progress_counted(programme, ministry, fiscal_year, today, user) -> dict[str, list[dict]]:
     entries = _in_remit(PlanEntry.objects.filter(programme=programme), ministry, user)
     planned = (
         entries.values_list("fiscal_year", "ministry_id", "standard__division")

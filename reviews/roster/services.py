@@ -243,12 +243,11 @@ def _is_admin(by) -> bool:
 
 
 def _refusals(plan: _Plan, report: RosterReport, by) -> list[RowError]:
-    """Only an administrator grants or takes away the coordinator role, or changes an
-    administrator's account."""
+    """Only an administrator grants, takes away or gives back (by reactivating) the coordinator
+    role, or changes an administrator's account."""
     if _is_admin(by):
         return []
     role_column = report.headers.get("role", "role")
-    email_column = report.headers.get("email", "email")
     refused = [
         RowError(
             p.line,
@@ -259,27 +258,28 @@ def _refusals(plan: _Plan, report: RosterReport, by) -> list[RowError]:
         for p in plan.new
         if p.role == COORDINATOR
     ]
-    for update in plan.updates:
-        role = next((c for c in update.changes if c.field == "role"), None)
-        if update.user.is_superuser:
-            refused.append(
-                RowError(
-                    update.person.line,
-                    email_column,
-                    update.person.email,
-                    _("an administrator's account; only an administrator may change it"),
-                )
-            )
-        elif role is not None and COORDINATOR in [*role.before.split(","), role.after]:
-            refused.append(
-                RowError(
-                    update.person.line,
-                    role_column,
-                    update.person.role,
-                    _("only an administrator may grant or take away the coordinator role"),
-                )
-            )
+    refused += filter(None, (_refusal(u, report.headers) for u in plan.updates))
     return sorted(refused, key=lambda e: e.line)
+
+
+def _refusal(update: Update, headers: dict[str, str]) -> RowError | None:
+    """Why a coordinator who is not an administrator may not make this change, if they may not."""
+    person, changed = update.person, {c.field: c for c in update.changes}
+    if update.user.is_superuser:
+        return RowError(
+            person.line,
+            headers.get("email", "email"),
+            person.email,
+            _("an administrator's account; only an administrator may change it"),
+        )
+    role = changed.get("role")
+    if role is not None and COORDINATOR in [*role.before.split(","), role.after]:
+        reason = _("only an administrator may grant or take away the coordinator role")
+    elif person.role == COORDINATOR and "active" in changed:
+        reason = _("a deactivated coordinator; only an administrator may reactivate them")
+    else:
+        return None
+    return RowError(person.line, headers.get("role", "role"), person.role, reason)
 
 
 def _write(plan: _Plan, result: RosterResult, *, by, dry_run: bool, deactivate_missing: bool):

@@ -28,5 +28,5 @@ def upload_take(*, user, token: str) -> dict | None:
     kept = cache.get(key)
     if not kept or kept["user"] != user.pk:
         return None
-    cache.delete(key)
-    return kept
+    # of two confirmations at once (a double click), only the one that deletes the key imports
+    return kept if cache.delete(key) else None

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reviews.plan.models import Programme
-from standards.dates import fiscal_year_label
 from reviews.survey.workflow import Action, State
+from standards.dates import fiscal_year_label
 
 
 class QuestionnaireVersion(models.Model):

@@ -16,6 +16,9 @@ from standards.models import (
     StandardAlignment,
 )
 
+# The PostgreSQL advisory lock international imports take (any number, the same everywhere).
+INTERNATIONAL_IMPORT_LOCK = 0x4A495332  # "JIS2"
+ALIGNMENT_RECOMPUTE_LOCK = 0x4A495333  # "JIS3"
 # What an import compares and writes of each edition.
 _FIELDS = ("body", "document", "year", "edition", "published_on", "status", "replaced_by")
 
@@ -42,6 +45,8 @@ def international_import(
     """Create or update (by reference) one edition per record. Editions the file does not name are
     kept: one body's file leaves the others' as they were. After commit `on_commit()` runs (the
     caller enqueues the recompute of every alignment)."""
+    if not dry_run:
+        _lock(INTERNATIONAL_IMPORT_LOCK)
     stored = {
         row[0]: row
         for row in InternationalStandard.objects.values_list("reference", "id", *_FIELDS)
@@ -70,6 +75,14 @@ def international_import(
     if not dry_run and on_commit is not None and (result.created or result.updated):
         transaction.on_commit(on_commit)
     return result
+
+
+def _lock(key: int) -> None:
+    """Wait for the other holder of this transaction-scoped lock to commit (then read what it
+    wrote): two imports at once would insert the same references. SQLite writes one at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def _update(rows: list[tuple[int, tuple]], now) -> None:
@@ -113,7 +126,9 @@ def _update(rows: list[tuple[int, tuple]], now) -> None:
 @transaction.atomic
 def alignments_recompute(*, standard_ids: list[int] | None = None) -> int:
     """Compute the alignment of these standards (all, if None) from their correspondences and the
-    international data, and store it: a row per standard with a correspondence, none without."""
+    international data, and store it: a row per standard with a correspondence, none without.
+    Recomputes run one at a time (two tasks at once would write the same rows)."""
+    _lock(ALIGNMENT_RECOMPUTE_LOCK)
     correspondences = InternationalCorrespondence.objects.all()
     standards = Standard.objects.all()
     stored = StandardAlignment.objects.all()

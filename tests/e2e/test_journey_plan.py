@@ -19,6 +19,7 @@ from jisreview.celery import app
 from reviews.models import PlanEntry, PlanRun, PlanYear, Programme
 from reviews.plan import services as plan_services
 from scripts.local_services import PrivateRedis
+from standards.dates import fiscal_year_label
 from tests.standards.factories import StandardFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -149,7 +150,7 @@ def test_the_coordinators_plan_journey(
             # Locking FY2028 asks first; the year is locked only once confirmed
             page.goto(plan_url)
             page.locator('tr[data-year="2028"] a.button').click()
-            expect(page.locator(".confirm h1")).to_contain_text("2028")
+            expect(page.locator(".confirm h1")).to_contain_text(fiscal_year_label(2028, language))
             assert PlanYear.objects.get(fiscal_year=2028).locked_at is None
             shot("5-lock-confirm")
             page.locator(".confirm button[type=submit]").click()

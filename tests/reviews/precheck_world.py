@@ -30,7 +30,9 @@ class World:
     colleague: object  # a second reviewer of body A
 
 
-def build(django_user_model, *, reviewer, other_reviewer, n_a: int = 4, n_b: int = 2) -> World:
+def build(
+    django_user_model, *, reviewer, other_reviewer, n_a: int = 4, n_b: int = 2, capacity: int = 50
+) -> World:
     """Body A's standards go to `reviewer` and a colleague, body B's to `other_reviewer`; METI's
     pool (reviewer) catches a standard whose body has nobody."""
     body_a, _ = DraftingBody.objects.get_or_create(name=BODY_A)
@@ -58,7 +60,7 @@ def build(django_user_model, *, reviewer, other_reviewer, n_a: int = 4, n_b: int
         (RoutingRule.Kind.MINISTRY, "METI", [reviewer]),
     ):
         RoutingRule.objects.get_or_create(kind=kind, value=value)[0].reviewers.set(people)
-    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=50)
+    programme = plan_services.programme_get_or_create(start_fy=2026, years=5, capacity=capacity)
     plan_services.programme_plan(programme=programme, today=dt.date(2026, 3, 1))
     survey_services.questionnaire_publish(definition=FORM)
     assert programme.entries.filter(fiscal_year=2026).count() == n_a + n_b

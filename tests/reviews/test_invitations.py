@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -292,3 +293,32 @@ class RefusingBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("nobody listens")
+
+
+def test_the_link_stops_working_once_the_person_has_signed_in_otherwise(client, newcomer):
+    """Someone given a password by hand who signs in with it: their invitation's link is spent
+    (it sets a first password, and they have one), and says so."""
+    newcomer.set_password("given-by-hand-77")
+    newcomer.save()
+    invite(newcomer)
+    send_all()
+    link = link_in(mail.outbox[0])
+    signed_in = Client().post(
+        "/accounts/login/", {"username": "hanako", "password": "given-by-hand-77"}
+    )
+    assert signed_in.status_code == 302
+
+    assert _refused(accept(client, link), "used")
+    newcomer.refresh_from_db()
+    assert newcomer.check_password("given-by-hand-77")
+
+
+@pytest.mark.parametrize(("language", "cookie"), [("en", "en"), ("", None)])
+def test_the_persons_language_becomes_the_sites_once_signed_in(client, newcomer, language, cookie):
+    newcomer.language = language
+    newcomer.save()
+    invite(newcomer)
+    send_all()
+    accept(client, link_in(mail.outbox[0]))
+    found = client.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    assert (found.value if found else None) == cookie

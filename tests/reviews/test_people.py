@@ -274,3 +274,76 @@ def test_the_coordinator_is_told_which_work_no_rule_covers(
     assert "rev2 is deactivated" in text and "went back to routing" not in text
     assert "No routing rule with an active reviewer covers 4 assignment(s)" in text
     assert "JIS C 6004" in text
+
+
+def test_rerouting_follows_the_precheck_reroutes_of_the_year(
+    coordinator, reviewer, helper, routed, django_user_model
+):
+    """given a standard of the reviewer's batch that the pre-check re-routed to the MLIT pool,
+    when the reviewer is deactivated, then that standard goes to the MLIT pool's reviewer and the
+    rest to the METI pool's, as batching would route them now."""
+    from reviews.precheck.models import Reroute
+
+    pool = _person(django_user_model, "pool")
+    RoutingRule.objects.create(kind="ministry", value="MLIT").reviewers.add(pool)
+    moved = routed.assignments.order_by("pk").first()
+    Reroute.objects.create(
+        programme=routed.programme,
+        fiscal_year=routed.fiscal_year,
+        standard=moved.standard,
+        from_kind="ministry",
+        from_value="METI",
+        to_kind="ministry",
+        to_value="MLIT",
+        by=coordinator,
+    )
+
+    services.person_deactivate(user=reviewer, by=coordinator)
+
+    owners = dict(routed.assignments.values_list("pk", "reviewer"))
+    assert owners.pop(moved.pk) == pool.pk
+    assert set(owners.values()) == {helper.pk}
+
+
+# --- who may touch whom ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def coordinator2(django_user_model):
+    return _person(django_user_model, "coord2", role=Role.COORDINATOR)
+
+
+@pytest.fixture
+def admin(django_user_model):
+    return django_user_model.objects.create_superuser("root", email="root@example.jp")
+
+
+@pytest.mark.parametrize("target", ["coordinator2", "admin"])
+def test_a_coordinator_who_is_not_an_admin_leaves_admins_and_coordinators_alone(
+    client, coordinator, request, target
+):
+    person = request.getfixturevalue(target)
+    with pytest.raises(ValidationError):
+        services.person_deactivate(user=person, by=coordinator)
+    client.force_login(coordinator)
+    in_english(client)
+    page = client.get(f"{PEOPLE}{person.pk}/deactivate/")
+    assert b"Only an administrator may deactivate" in page.content
+    assert b'class="primary danger"' not in page.content
+    client.post(f"{PEOPLE}{person.pk}/deactivate/")
+    invited = client.post(f"{PEOPLE}{person.pk}/invite/", follow=True)
+    assert b"Only an administrator may invite or deactivate" in invited.content
+    person.refresh_from_db()
+    assert person.is_active and not Invitation.objects.filter(user=person).exists()
+    listed = {p.username: p for p in client.get(PEOPLE).context["page"]}
+    assert not listed[person.username].may_manage
+    assert f"/reviews/people/{person.pk}/".encode() not in client.get(PEOPLE).content
+
+
+def test_an_admin_may_deactivate_and_invite_a_coordinator(client, admin, coordinator2):
+    client.force_login(admin)
+    client.post(f"{PEOPLE}{coordinator2.pk}/invite/")
+    assert Invitation.objects.filter(user=coordinator2).count() == 1
+    client.post(f"{PEOPLE}{coordinator2.pk}/deactivate/")
+    coordinator2.refresh_from_db()
+    assert not coordinator2.is_active

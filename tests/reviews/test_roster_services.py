@@ -326,3 +326,23 @@ def test_after_commit_the_new_peoples_invitations_are_rung_for(
         assert rung == []  # nothing before the commit
     outbox = Invitation.objects.values_list("reminder_id", flat=True)
     assert sorted(rung) == sorted(outbox) and len(rung) == 2
+
+
+def test_only_an_admin_reactivates_a_coordinator(programme, coordinator, django_user_model):
+    """A deactivated coordinator named again with the same role would get the role back: for a
+    coordinator who is not an administrator that is a grant, refused; an administrator may."""
+    gone = django_user_model.objects.create_user("c2", email="c2@example.jp", is_active=False)
+    gone.groups.add(Group.objects.get(name=Role.COORDINATOR))
+    data = csv_bytes(row("c2@example.jp", name="c2", role="coordinator"))
+
+    refused = roster_import(data, by=coordinator)
+
+    assert not refused.written
+    [error] = refused.report.errors
+    assert (error.line, error.column, error.value) == (2, "role", "coordinator")
+    gone.refresh_from_db()
+    assert not gone.is_active
+    admin = django_user_model.objects.create_superuser("root", email="root@example.jp")
+    assert roster_import(data, by=admin).written
+    gone.refresh_from_db()
+    assert gone.is_active

@@ -230,3 +230,11 @@ def test_an_untouched_filter_form_lists_everything(client, world, url, role):
     applied = client.get(f"{url}?{query}").content.decode()
     heading = re.compile(r"<h1>.*?<small>(\d+)</small>", re.S)
     assert heading.search(applied).group(1) == heading.search(unfiltered).group(1) != "0"
+
+
+def test_candidates_page_query_count(client, world, django_assert_num_queries):
+    client.force_login(world["users"]["coordinator"])
+    client.get("/reviews/specifications/not-surveyed/")  # the session is recorded on the first
+    # user, role groups, the count, one page of candidates, their competent ministers
+    with django_assert_num_queries(5):
+        assert client.get("/reviews/specifications/not-surveyed/").status_code == 200

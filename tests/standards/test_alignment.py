@@ -305,3 +305,50 @@ def test_a_catalog_change_sends_its_standards_to_the_worker(
     with django_capture_on_commit_callbacks(execute=True):
         standard = StandardFactory(correspondences=[("ISO 13482:2014", "IDT")])
     assert sent == [[standard.pk]]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_at_once_run_one_after_the_other():
+    """The first import holds its transaction open until the second is seen waiting on the lock;
+    without it, the second would insert the same references (IntegrityError)."""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    report = read_international(PLAIN.encode(), filename="data.csv", today=TODAY)
+    outcome, second_pid = {}, {}
+
+    def second():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                second_pid["pid"] = cursor.fetchone()[0]
+            outcome["second"] = international_import(records=report.records).summary()
+        except Exception as exc:
+            outcome["second"] = exc
+        finally:
+            connections.close_all()
+
+    def waiting() -> bool:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh within this transaction
+            cursor.execute(
+                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
+                [second_pid.get("pid", 0)],
+            )
+            row = cursor.fetchone()
+        return bool(row) and row[0] == "Lock"
+
+    with transaction.atomic():
+        first = international_import(records=report.records).summary()
+        thread = threading.Thread(target=second)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not waiting():
+            assert time.monotonic() < deadline, f"the second import never waited: {outcome}"
+            time.sleep(0.02)
+    thread.join(20)
+    assert first == {"created": 5, "updated": 0, "unchanged": 0}
+    assert outcome["second"] == {"created": 0, "updated": 0, "unchanged": 5}

@@ -220,3 +220,14 @@ def test_list_and_api_query_counts(
     # user, role groups, the count, one page of citations to fix with document, ministry, standard
     with django_assert_num_queries(4):
         assert client.get("/standards/specifications/fix-it/").status_code == 200
+
+
+def test_a_documents_page_reads_its_citations_in_one_query(
+    client, catalog, ministry_viewer, django_assert_num_queries
+):
+    [document] = _scanned("METI", "kenchiku_hyojun_shiyosho.pdf")
+    client.force_login(ministry_viewer)
+    client.get(f"/standards/specifications/{document.pk}/")
+    # user, role groups, the document with its ministry and uploader, its citations
+    with django_assert_num_queries(4):
+        assert client.get(f"/standards/specifications/{document.pk}/").status_code == 200

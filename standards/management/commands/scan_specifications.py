@@ -51,7 +51,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
         parser.add_argument(
-            "--ministry", metavar="CODE", help="The ministry the documents are from."
+            "--ministry",
+            metavar="CODE",
+            help="The ministry the documents are from; with it, each document read is stored.",
         )
         parser.add_argument("--title", help="A title kept with each document (default: its name).")
         parser.add_argument("--dry-run", action="store_true", help="Read and report; keep nothing.")

@@ -1,0 +1,114 @@
+"""Counts many requests ask for (the progress report, the plan summary) kept in the shared cache and
+dropped the moment a write they depend on commits: never stale, recomputed only after a change.
+
+Every committed write to a table in TABLES moves one generation number in the cache; a figure is
+cached under the generation it was computed at, so a write anywhere — a transition, a batch, a plan
+run, a catalog import, the admin, a bulk UPDATE or raw SQL — retires every figure at once. The
+writes are seen where Django sends SQL (an execute wrapper on each database connection), so no
+service has to remember to call anything. Inside a transaction figures are computed, not cached:
+its own uncommitted writes must count for it and for no one else.
+
+Only a cache shared by every process is used (Redis in production); with the per-process local
+memory cache the figures are always computed. Should Redis drop a generation bump (it is down
+while the write commits), a figure outlives its data by at most FIGURE_SECONDS.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connections, transaction
+from django.db.backends.signals import connection_created
+
+from accounts.roles import Role, has_role, is_coordinator
+
+GENERATION_KEY = "reviews:figures:generation"
+FIGURE_SECONDS = 120
+# What the cached figures are counted from: the plan, the survey's batches and assignments, the
+# catalog's standards, their ministries.
+TABLES = (
+    "reviews_programme",
+    "reviews_planyear",
+    "reviews_planentry",
+    "reviews_batch",
+    "reviews_assignment",
+    "standards_standard",
+    "standards_standard_ministries",
+    "standards_ministry",
+)
+_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY|WITH|ALTER)\b", re.IGNORECASE)
+_TABLE = re.compile(r'\b"?(' + "|".join(TABLES) + r')"?(?![a-z_])', re.IGNORECASE)
+
+
+def shared() -> bool:
+    """Whether figures are cached: a cache every process shares, and not turned off."""
+    return settings.FIGURES_CACHE and not isinstance(cache, LocMemCache)
+
+
+def cached(name: str, parts: tuple, compute):
+    """compute() through the cache, under the current generation and `parts` (everything the
+    figure depends on besides the tables: the user's scope, the day, the language, the query)."""
+    if not shared() or any(c.in_atomic_block for c in connections.all(initialized_only=True)):
+        return compute()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, None)
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:  # the cache is away: count
+            return compute()
+    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
+    key = f"reviews:figures:{name}:{generation}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, FIGURE_SECONDS)
+    return found
+
+
+def scope_key(user) -> tuple:
+    """What reviews.common.scope lets `user` count, as a key: every standard for coordinators; a
+    viewer's ministry's; a reviewer's own assignments' (the tables behind those are watched)."""
+    if user is None or is_coordinator(user):
+        return ("all",)
+    viewer = user.ministry_id if has_role(user, Role.MINISTRY_VIEWER) else None
+    return ("ministry", viewer, "reviewer", user.pk if has_role(user, Role.REVIEWER) else None)
+
+
+def generation_bump() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet: nothing cached under one either
+        cache.add(GENERATION_KEY, 1, None)
+
+
+def _writes_figures(sql) -> bool:
+    text = sql if isinstance(sql, str) else str(sql)
+    return bool(_WRITE.match(text)) and bool(_TABLE.search(text))
+
+
+def _watch(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if _writes_figures(sql):
+        connection = context["connection"]
+        if connection.in_atomic_block:
+            # once a transaction, however many rows it writes; robust: the write has committed, a
+            # missed bump must not become the caller's error
+            if not any(pending[1] is generation_bump for pending in connection.run_on_commit):
+                transaction.on_commit(generation_bump, using=connection.alias, robust=True)
+        else:
+            generation_bump()
+    return result
+
+
+def _watch_connection(sender, connection, **kwargs) -> None:
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch)
+
+
+def watch_writes() -> None:
+    """From AppConfig.ready(): every database connection, present and future, reports its writes."""
+    connection_created.connect(_watch_connection, dispatch_uid="reviews.common.figures")
+    for connection in connections.all(initialized_only=True):
+        _watch_connection(None, connection)

@@ -1,0 +1,119 @@
+"""The progress report and the plan summary are kept in the shared cache (reviews.common.figures)
+and are never stale: a committed transition, a bulk UPDATE, raw SQL or a plan change is counted by
+the very next read. Transactional tests: the cache is used only outside a transaction."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from reviews.common import figures
+from reviews.models import Assignment, PlanEntry
+from reviews.reporting import selectors as reports
+from reviews.survey import services as survey_services
+from tests.reviews.data import COMPLETE
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
+PROGRESS = "/api/reports/progress/"
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache():
+    if not figures.shared():
+        pytest.fail("these tests need the shared cache: set CACHE_URL=redis://…")
+
+
+def year(client, column: str) -> int:
+    report = client.get(PROGRESS).json()
+    return next(r for r in report["fiscal_year"] if r["fiscal_year"] == 2026)[column]
+
+
+def counted(client, url: str) -> bool:
+    """Whether reading `url` counted the plan again (a query on the plan entries) or was cached."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return any("reviews_planentry" in q["sql"] for q in queries.captured_queries)
+
+
+def test_progress_is_cached_and_counts_each_transition_at_once(
+    token_client, coordinator, reviewer, batches
+):
+    client = token_client(coordinator)
+    assert counted(client, PROGRESS)
+    assert not counted(client, PROGRESS)  # the second read is the cached one
+    assert (year(client, "assigned"), year(client, "in_progress")) == (8, 0)
+    mine = list(batches[0].assignments.order_by("pk"))
+    survey_services.response_save_draft(
+        assignment=mine[0], answers=COMPLETE, based_on=0, by=reviewer
+    )
+    assert (year(client, "assigned"), year(client, "in_progress")) == (7, 1)
+    survey_services.assignment_submit(assignment=mine[0], by=reviewer)
+    assert (year(client, "in_progress"), year(client, "submitted")) == (0, 1)
+    survey_services.assignment_accept(assignment=mine[0], by=coordinator)
+    assert (year(client, "submitted"), year(client, "accepted")) == (0, 1)
+
+
+def test_bulk_updates_and_raw_sql_retire_the_figures_too(token_client, coordinator, batches):
+    client = token_client(coordinator)
+    assert year(client, "withdrawn") == 0
+    Assignment.objects.filter(pk=batches[0].assignments.first().pk).update(state="withdrawn")
+    assert year(client, "withdrawn") == 1
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE reviews_assignment SET state = 'withdrawn'")
+    assert year(client, "withdrawn") == 8
+
+
+def test_a_write_rolled_back_is_not_counted_and_one_committed_is(
+    token_client, coordinator, batches
+):
+    client = token_client(coordinator)
+    assert year(client, "planned") == 8
+    entry = PlanEntry.objects.filter(fiscal_year=2026).first()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        PlanEntry.objects.filter(pk=entry.pk).update(fiscal_year=2027)
+        raise RuntimeError("rolled back")
+    assert year(client, "planned") == 8
+    with transaction.atomic():
+        PlanEntry.objects.filter(pk=entry.pk).update(fiscal_year=2027)
+        # inside the transaction its own write counts (the cache is not used there)
+        assert year(client, "planned") == 7
+    assert year(client, "planned") == 7
+
+
+def test_each_reader_keeps_their_own_scope(token_client, coordinator, ministry_viewer, batches):
+    viewer = token_client(ministry_viewer)
+    assert year(viewer, "planned") == 4  # METI's four standards
+    assert year(token_client(coordinator), "planned") == 8
+    assert year(viewer, "planned") == 4
+    # the same question (no ministry named) from two scopes: one cached answer must not serve both
+    programme = batches[0].programme
+
+    def planned(user):
+        rows = reports.progress(programme=programme, user=user)["fiscal_year"]
+        return next(r for r in rows if r["fiscal_year"] == 2026)["planned"]
+
+    assert (planned(ministry_viewer), planned(coordinator), planned(ministry_viewer)) == (4, 8, 4)
+
+
+def test_the_plan_summary_is_cached_and_follows_the_plan(token_client, coordinator, batches):
+    client = token_client(coordinator)
+    url = "/api/plan/summary/"
+
+    def planned(fiscal_year):
+        body = client.get(url, **ENGLISH).json()
+        return next(r for r in body["per_year"] if r["fiscal_year"] == fiscal_year)["planned"]
+
+    assert counted(client, url)
+    assert not counted(client, url)
+    assert (planned(2026), planned(2027)) == (8, 0)
+    PlanEntry.objects.filter(pk=PlanEntry.objects.first().pk).update(fiscal_year=2027)
+    assert (planned(2026), planned(2027)) == (7, 1)
+
+
+def test_writes_are_told_from_reads():
+    assert figures._writes_figures('UPDATE "reviews_assignment" SET "state" = %s')
+    assert figures._writes_figures("INSERT INTO standards_standard_ministries VALUES (1, 2)")
+    assert figures._writes_figures("TRUNCATE reviews_planentry, reviews_batch")
+    assert not figures._writes_figures('SELECT * FROM "reviews_assignment"')
+    assert not figures._writes_figures('UPDATE "reviews_response" SET "version" = 2')
+    assert not figures._writes_figures('INSERT INTO "reviews_assignmentnote" VALUES (1)')
