@@ -8,6 +8,7 @@ from reviews.precheck.api import HandOverView
 from reviews.priority.api import PriorityStandardViewSet
 from reviews.reporting.api import AnswerDistributionView, BurndownView, ProgressView
 from reviews.survey.api import AssignmentViewSet, BatchViewSet
+from reviews.tasks import enqueue_sends
 
 router = DefaultRouter()
 router.register("plan", PlanEntryViewSet, basename="plan")
@@ -21,6 +22,10 @@ urlpatterns = [
     path("reports/progress/", ProgressView.as_view(), name="progress"),
     path("reports/burndown/", BurndownView.as_view(), name="burndown"),
     path("reports/answers/", AnswerDistributionView.as_view(), name="answers"),
-    path("assignments/<int:pk>/hand-over/", HandOverView.as_view(), name="hand-over"),
+    path(
+        "assignments/<int:pk>/hand-over/",
+        HandOverView.as_view(enqueue=enqueue_sends),
+        name="hand-over",
+    ),
     *router.urls,
 ]

@@ -28,10 +28,13 @@ class ReviewsConfig(AppConfig):
 
 
 def _outbox_builders_register() -> None:
-    """The outbox (reviews.reminders) sends invitations too, asking the people step for their text;
+    """The outbox (reviews.reminders) sends invitations and hand-over notices too, asking the people
+    and pre-check steps for their text;
     imported here, once the app registry is ready, so the reminders step imports none of it."""
     from reviews.people.services import invitation_message
+    from reviews.precheck.services import hand_over_message
     from reviews.reminders.models import Reminder
     from reviews.reminders.services import MESSAGE_BUILDERS
 
     MESSAGE_BUILDERS[Reminder.Kind.INVITATION] = invitation_message
+    MESSAGE_BUILDERS[Reminder.Kind.HAND_OVER] = hand_over_message

@@ -100,6 +100,7 @@ urlpatterns = [
     path(
         "assignments/<int:pk>/hand-over/",
         precheck.assignment_hand_over,
+        {"enqueue": enqueue_sends},
         name="assignment-hand-over",
     ),
 ]

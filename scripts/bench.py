@@ -436,7 +436,11 @@ CHILDREN = {
     "sweep": child_sweep,
     "import_updates": "bench_import_updates.child_import_updates",  # changes the demo catalog
     "scan": "bench_scan.child_scan",
-    "real_import": "bench_real_import.child_real_import",  # empties the catalog: always last
+    "specifications": "bench_specifications.child_specifications",
+    "roster": "bench_roster.child_roster",
+    "invitations": "bench_invitations.child_invitations",
+    "real_import": "bench_real_import.child_real_import",  # empties the catalog: last but one
+    "real_plan": "bench_real_plan.child_real_plan",  # plans the real catalog real_import left
 }
 
 
@@ -646,6 +650,30 @@ FIGURES = [
     at_most("#17 scan a {scan[pages]}-page specification PDF", "scan.seconds", 3, "s"),
     reported("#17   pages per second", "scan.pages_per_second", "pages/s", 0),
     at_most("#17   peak memory (process)", "scan.peak_mb", 300, "MB", 0),
+    # scripts/bench_specifications.py
+    reported(
+        "#17 upload and scan on the worker, {specifications[pages]} pages, "
+        "{specifications[citations_stored]} citations stored",
+        "specifications.scan_and_store_seconds",
+        "s",
+    ),
+    reported(
+        "#17   same file uploaded again (answered)", "specifications.duplicate_seconds", "s", 3
+    ),
+    # scripts/bench_roster.py, scripts/bench_invitations.py
+    at_most(
+        "#16 import a roster of {roster[people]} people (median of {roster[runs]})",
+        "roster.seconds",
+        2,
+        "s",
+    ),
+    reported("#16   unchanged re-import", "roster.reimport_seconds", "s"),
+    at_most(
+        "#16 invitation sweep, {invitations[people]} people: record and enqueue",
+        "invitations.seconds",
+        5,
+        "s",
+    ),
     # scripts/bench_real_import.py: last of the children, as it empties the catalog
     at_most(
         "#15 import real-shaped catalog ({real_import[rows]} rows), median of {real_import[runs]}",
@@ -668,6 +696,19 @@ FIGURES = [
         3,
         "×",
         1,
+    ),
+    # scripts/bench_real_plan.py: the real catalog real_import left
+    at_most(
+        "#15 plan the real-shaped catalog ({real_plan[standards]} standards; read + solve)",
+        "real_plan.plan_seconds",
+        1,
+        "s",
+    ),
+    reported("#15   plan and write it", "real_plan.plan_and_write_seconds", "s"),
+    reported(
+        "#15   surveyed late at 2,200 a year; on time from {real_plan[min_on_time_capacity]} a year",
+        "real_plan.late",
+        digits=0,
     ),
     # scripts/load.py
     reported(

@@ -639,11 +639,57 @@ def summary(outcome: dict) -> dict:
     }
 
 
-def run_steady(*, port: int, clients: int, viewers: int, seconds: float, **_) -> dict:
-    """The load of issue #18: reviewers saving and reading their lists, ministry viewers reading."""
+def run_steady(
+    *, port: int, clients: int, viewers: int, seconds: float, services: Services, gunicorn, **_
+) -> dict:
+    """The load of issue #18: reviewers saving and reading their lists, ministry viewers reading.
+    Besides throughput, the CPU the servers spent per request (gunicorn's processes and the private
+    PostgreSQL's, read from /proc): on a machine others share, that figure, unlike requests per
+    second, does not depend on how much CPU they left, and 2 cores / (CPU per request) is what the
+    servers could answer on two cores of their own (the clients' CPU given apart)."""
     reviewers = make_reviewers("steady", clients, ASSIGNMENTS_PER_CLIENT)
     readers = make_viewers("steady", viewers)
-    return summary(drive(reviewers, port, seconds, viewers=readers))
+    roots = {"gunicorn": gunicorn.process.pid, "postgres": _postmaster(services.postgres)}
+    before = {name: cpu_seconds(pid) for name, pid in roots.items()}
+    clients_before = sum(os.times()[:2])
+    result = summary(drive(reviewers, port, seconds, viewers=readers))
+    spent = {name: cpu_seconds(pid) - before[name] for name, pid in roots.items()}
+    requests = max(result["requests"], 1)
+    server_ms = sum(spent.values()) * 1000 / requests
+    return {
+        **result,
+        "cpu_ms_per_request": {
+            **{name: round(seconds * 1000 / requests, 2) for name, seconds in spent.items()},
+            "clients": round((sum(os.times()[:2]) - clients_before) * 1000 / requests, 2),
+        },
+        "servers_rps_on_two_cores": round(2000 / server_ms, 1) if server_ms else None,
+    }
+
+
+def _postmaster(postgres: PrivatePostgres) -> int:
+    return int((postgres.data / "postmaster.pid").read_text().split()[0])
+
+
+def cpu_seconds(root: int) -> float:
+    """User and system CPU of a process and all its descendants, living or reaped (/proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        stack += parents.get(pid, [])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def run_pg_restart(*, port: int, clients: int, seconds: float, services: Services, **_) -> dict:
@@ -837,6 +883,7 @@ def main() -> None:
                     seconds=args.seconds,
                     services=services,
                     tmp=tmp,
+                    gunicorn=gunicorn,
                 )
                 if not args.json:
                     print(f"{run}: {json.dumps(results[run], ensure_ascii=False)}", file=sys.stderr)

@@ -82,7 +82,7 @@ def _short_body(port: int, path: str, content_type: str) -> tuple[int, dict, byt
     with socket.create_connection(("127.0.0.1", port), timeout=15) as client:
         client.sendall(
             f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {content_type}\r\n"
-            "Content-Length: 1000\r\n\r\n".encode()
+            "Accept-Language: en\r\nContent-Length: 1000\r\n\r\n".encode()
             + b'{"username"'
         )
         response = http.client.HTTPResponse(client)

@@ -26,9 +26,13 @@ from accounts.roles import Role, has_role, is_coordinator
 
 GENERATION_KEY = "reviews:figures:generation"
 FIGURE_SECONDS = 120
-# What the cached figures are counted from: the plan, the survey's batches and assignments, the
-# catalog's standards, their ministries.
+# What the cached figures are counted from: the plan, the survey's batches, assignments, their
+# transitions (burn-down) and responses (answers), the questionnaire, the catalog's standards and
+# their ministries.
 TABLES = (
+    "reviews_transition",
+    "reviews_response",
+    "reviews_questionnaireversion",
     "reviews_programme",
     "reviews_planyear",
     "reviews_planentry",

@@ -14,6 +14,23 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # every choice as the models have them now (0011's "reassign" and "invitation" included),
+        # since this migration comes after it
+        migrations.AlterField(
+            model_name="reminder",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("daily_digest", "Daily digest"),
+                    ("decision", "Response accepted or returned"),
+                    ("invitation", "Invitation"),
+                    ("hand_over", "Assignment handed over"),
+                ],
+                default="daily_digest",
+                max_length=20,
+                verbose_name="kind",
+            ),
+        ),
         migrations.AlterField(
             model_name="transition",
             name="action",
@@ -25,6 +42,7 @@ class Migration(migrations.Migration):
                     ("return", "return"),
                     ("withdraw", "withdraw"),
                     ("hand_over", "hand over to a colleague"),
+                    ("reassign", "reassign"),
                 ],
                 max_length=12,
                 verbose_name="action",

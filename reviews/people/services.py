@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,7 @@ from reviews.people.models import Invitation
 from reviews.people.tasks import enqueue_invitation_sends
 from reviews.precheck.routing import pinned_routes
 from reviews.reminders.models import Reminder
-from reviews.reminders.services import Enqueue
+from reviews.reminders.services import Enqueue, outbox_email
 from reviews.survey import batching
 from reviews.survey import selectors as survey_selectors
 from reviews.survey import services as survey
@@ -107,15 +106,12 @@ def invitation_message(reminder: Reminder) -> EmailMultiAlternatives | None:
         "site": site,
         "username": user.get_username(),
     }
-    template = f"reviews/people/email/invitation_{language}"
-    message = EmailMultiAlternatives(
+    return outbox_email(
+        reminder=reminder,
         subject=SUBJECTS[language],
-        body=render_to_string(f"{template}.txt", context),
-        to=[reminder.recipient],
-        headers={"X-Jisreview-Reminder": str(reminder.pk)},
+        template=f"reviews/people/email/invitation_{language}",
+        context=context,
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message
 
 
 @transaction.atomic
@@ -220,29 +216,21 @@ def _back_to_routing(user, *, by) -> Deactivation:
     """Reroute the user's open assignments batch by batch. A batch whose every assignment is open,
     theirs and routed to one reviewer moves whole (the batch too); otherwise each open assignment
     moves alone, and the answered ones stay with the person who answered them."""
-    owed = list(
-        Assignment.objects.select_for_update(of=("self",))
-        .filter(reviewer=user, state__in=OPEN_STATES)
-        .select_related("standard__drafting_body", "batch")
-        .prefetch_related("standard__ministries")
-        .order_by("batch_id", "standard__number")
-    )
     outcome = Deactivation()
-    if not owed:
+    by_batch: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in _owed(user):
+        by_batch[assignment.batch_id].append(assignment)
+    if not by_batch:
         return outcome
     routes, users = _routes()
     load = survey_selectors.open_work(list(users))
-    names = {pk: u.username for pk, u in users.items()}
-    by_batch: dict[int, list[Assignment]] = defaultdict(list)
-    for assignment in owed:
-        by_batch[assignment.batch_id].append(assignment)
     sizes = dict(
         Assignment.objects.filter(batch_id__in=list(by_batch))
         .values("batch_id")
         .annotate(n=Count("id"))
         .values_list("batch_id", "n")
     )
-    pins = _pins({a.batch for a in owed})
+    pins = _pins({members[0].batch for members in by_batch.values()})
     for batch_id, members in by_batch.items():
         items = {a.pk: _item(a, pins[batch_id]) for a in members}
         routed = [a for a in members if batching.routes_for(items[a.pk], routes)]
@@ -254,17 +242,33 @@ def _back_to_routing(user, *, by) -> Deactivation:
             max_size=len(routed),
             routes=routes,
             load=load,
-            names=names,
+            names={pk: u.username for pk, u in users.items()},
         )
-        whole = len(cuts) == 1 and len(routed) == sizes[members[0].batch_id]
+        whole = len(cuts) == 1 and len(routed) == sizes[batch_id]
         for cut in cuts:
             load[cut.reviewer] = load.get(cut.reviewer, 0) + len(cut.items)
-            reviewer = users[cut.reviewer]
-            ids = [item.key for item in cut.items]
-            if whole:
-                survey.batch_reassign(batch=members[0].batch, reviewer=reviewer, by=by)
-            else:
-                for assignment in (a for a in routed if a.pk in ids):
-                    survey.assignment_reassign(assignment=assignment, reviewer=reviewer, by=by)
-            outcome.reassigned.setdefault(reviewer.pk, []).extend(ids)
+            _move(cut, routed, to=users[cut.reviewer], whole=whole, by=by)
+            outcome.reassigned.setdefault(cut.reviewer, []).extend(i.key for i in cut.items)
     return outcome
+
+
+def _owed(user) -> list[Assignment]:
+    """The user's open assignments, locked, with what routing reads of their standards."""
+    return list(
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(reviewer=user, state__in=OPEN_STATES)
+        .select_related("standard__drafting_body", "batch")
+        .prefetch_related("standard__ministries")
+        .order_by("batch_id", "standard__number")
+    )
+
+
+def _move(cut: batching.Cut, routed: list[Assignment], *, to, whole: bool, by) -> None:
+    """Give a cut of a batch's open assignments to its reviewer: the batch itself when it moves
+    whole, else each assignment (history kept either way)."""
+    if whole:
+        survey.batch_reassign(batch=routed[0].batch, reviewer=to, by=by)
+        return
+    ids = {item.key for item in cut.items}
+    for assignment in (a for a in routed if a.pk in ids):
+        survey.assignment_reassign(assignment=assignment, reviewer=to, by=by)

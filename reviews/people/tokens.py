@@ -21,7 +21,7 @@ def _fingerprint(user) -> str:
     # the password hash changes when a password is set (an unusable one is random per user), and
     # the last sign-in when the person signs in some other way: either ends the link
     signed_in = int(user.last_login.timestamp()) if user.last_login else ""
-    state = f"{user.pk}:{user.password}:{user.is_active}"
+    state = f"{user.pk}:{user.password}:{user.is_active}:{signed_in}"
     return salted_hmac(SALT, state).hexdigest()[:20]
 
 

@@ -33,6 +33,7 @@ class HandOverView(APIView):
     assignment); 404 for an assignment that is not the caller's."""
 
     permission_classes = [permissions.IsAuthenticated]
+    enqueue = None  # the outbox's doorbell, handed over by the URLconf
 
     @extend_schema(request=HandOverSerializer, responses={201: HandOverResultSerializer})
     def post(self, request, pk: int):
@@ -46,6 +47,7 @@ class HandOverView(APIView):
                 to=to,
                 comment=body.validated_data["comment"],
                 by=request.user,
+                enqueue=self.enqueue,
             )
         except ValidationError as refused:
             return error_response(refused)

@@ -2,9 +2,13 @@
 each "not ours") and of hand-overs between colleagues. Each is one transaction and records who did
 it and when."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -12,6 +16,9 @@ from reviews.plan.models import Programme
 from reviews.precheck import selectors
 from reviews.precheck.models import HandOver, PrecheckAnswer, Reroute, Resolution, Verdict
 from reviews.precheck.selectors import Organisation
+from reviews.reminders.models import Notification, Reminder
+from reviews.reminders.notifications import unread_count_clear
+from reviews.reminders.services import Enqueue
 from reviews.survey import workflow
 from reviews.survey.models import Assignment, Transition
 
@@ -174,11 +181,15 @@ def _reroute(answer: PrecheckAnswer, to: Organisation, *, by, note: str) -> Rero
 
 
 @transaction.atomic
-def assignment_hand_over(*, assignment: Assignment, to, by, comment: str = "") -> HandOver:
+def assignment_hand_over(
+    *, assignment: Assignment, to, by, comment: str = "", enqueue: Enqueue | None = None
+) -> HandOver:
     """The reviewer gives the assignment, answers and all, to a colleague of the same organisation
     (reviews.precheck.selectors.colleagues). Recorded as a workflow transition (refused for an
     accepted or withdrawn assignment) and as a hand-over the coordinators can list. Refused
-    (ValidationError) for anyone else, or by anyone but the assignment's reviewer."""
+    (ValidationError) for anyone else, or by anyone but the assignment's reviewer.
+    The colleague is told through the outbox (an e-mail and its in-app copy), recorded here and
+    rung for with `enqueue` once committed."""
     assignment = (
         Assignment.objects.select_for_update().select_related("standard").get(pk=assignment.pk)
     )
@@ -205,6 +216,66 @@ def assignment_hand_over(*, assignment: Assignment, to, by, comment: str = "") -
     assignment._history_user = by
     assignment._change_reason = f"handed over to {to.username}"
     assignment.save()
-    return HandOver.objects.create(
+    hand_over = HandOver.objects.create(
         assignment=assignment, transition=transition, from_reviewer=by, to_reviewer=to
     )
+    _tell_colleague(hand_over, comment, enqueue)
+    return hand_over
+
+
+def _tell_colleague(hand_over: HandOver, comment: str, enqueue: Enqueue | None) -> None:
+    """The outbox row for the colleague and its in-app copy, in the hand-over's transaction; a
+    colleague without an e-mail address gets the in-app copy only."""
+    to = hand_over.to_reviewer
+    reminder = Reminder.objects.create(
+        recipient=to.email,
+        user=to,
+        kind=Reminder.Kind.HAND_OVER,
+        date=timezone.localdate(),
+        notices=[
+            {
+                "kind": "handed_over",
+                "assignment_id": hand_over.assignment_id,
+                "number": hand_over.assignment.standard.number,
+                "from": hand_over.from_reviewer.username,
+                "comment": comment,
+            }
+        ],
+        status=Reminder.Status.PENDING if to.email else Reminder.Status.CANCELLED,
+        last_error="" if to.email else "the reviewer has no e-mail address",
+    )
+    with translation.override(settings.LANGUAGE_CODE):  # the stored copy; screens word it anew
+        Notification.objects.create(user=to, reminder=reminder, message=reminder.summary())
+    transaction.on_commit(lambda: unread_count_clear(to.pk))
+    if enqueue is not None and reminder.status == Reminder.Status.PENDING:
+        transaction.on_commit(lambda: enqueue([reminder.pk]))
+
+
+def hand_over_message(reminder: Reminder) -> EmailMultiAlternatives:
+    """The e-mail telling a colleague what was handed to them (Japanese, then English), for the
+    outbox's sender (registered in reviews.apps)."""
+    site = settings.SITE_URL.rstrip("/")
+    assignments = Assignment.objects.select_related("standard").in_bulk(
+        [n["assignment_id"] for n in reminder.notices]
+    )
+    lines = [
+        {
+            **n,
+            "title": assignments[n["assignment_id"]].standard.title_ja
+            if n["assignment_id"] in assignments
+            else "",
+            "url": site + reverse("reviews:assignment", args=[n["assignment_id"]]),
+        }
+        for n in reminder.notices
+    ]
+    context = {"reminder": reminder, "lines": lines, "site": site}
+    message = EmailMultiAlternatives(
+        subject="【JIS総ざらいレビュー】調査票の引継ぎ / JIS review: an assignment was handed over to you",
+        body=render_to_string("reviews/email/hand_over.txt", context),
+        to=[reminder.recipient],
+        headers={"X-Jisreview-Reminder": str(reminder.pk)},
+    )
+    message.attach_alternative(
+        render_to_string("reviews/email/hand_over.html", context), "text/html"
+    )
+    return message

@@ -27,6 +27,7 @@ from reviews.survey.models import Assignment
 from reviews.survey.workflow import CLOSED_STATES
 from standards.models import Standard
 
+ROWS_PER_PAGE = 100
 SHOWN = {
     "": lambda row: True,
     "pending": lambda row: row.on_list and row.answer is None,
@@ -78,7 +79,9 @@ def precheck_list(request):
     lists = selectors.organisation_lists(programme, year, shown, routing)
     if not chosen:  # a pool with nothing routed to it this year has nothing to check
         lists = [lst for lst in lists if lst.rows]
-    keep = SHOWN[chooser.chosen_show()]
+    shown_lists, page = _pages(request, lists, SHOWN[chooser.chosen_show()])
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "reviews/precheck/list.html",
@@ -86,13 +89,30 @@ def precheck_list(request):
             "programme": programme,
             "chooser": chooser,
             "year": year,
-            "lists": [(lst, [row for row in lst.rows if keep(row)]) for lst in lists],
+            "lists": shown_lists,
+            "page": page,
+            "query": query.urlencode(),
             "bodies": selectors.drafting_bodies().values_list("name", flat=True),
             "coordinator": coordinator,
             "member_of_none": not mine,
             "here": request.get_full_path(),
         },
     )
+
+
+def _pages(request, lists, keep) -> tuple[list, object]:
+    """(list, its rows to draw, how many more) for each list: one list is paged, ROWS_PER_PAGE
+    rows a page (a ministry's pool can hold most of a year); of several, each shows its first
+    ROWS_PER_PAGE and links to itself alone for the rest."""
+    if len(lists) == 1:
+        rows = [row for row in lists[0].rows if keep(row)]
+        page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        return [(lists[0], page.object_list, 0)], page
+    shown = []
+    for lst in lists:
+        rows = [row for row in lst.rows if keep(row)]
+        shown.append((lst, rows[:ROWS_PER_PAGE], max(len(rows) - ROWS_PER_PAGE, 0)))
+    return shown, None
 
 
 def _answer(request, programme):
@@ -278,8 +298,9 @@ def _add_errors(form, refused: ValidationError) -> None:
 # --- hand-overs ------------------------------------------------------------------------------
 
 
-def assignment_hand_over(request, pk: int):
-    """The reviewer of an assignment gives it to a colleague of the same organisation."""
+def assignment_hand_over(request, pk: int, enqueue=None):
+    """The reviewer of an assignment gives it to a colleague of the same organisation; the
+    colleague's notice is rung for with `enqueue` (the outbox's, handed over by the URLconf)."""
     assignment = get_object_or_404(
         Assignment.objects.select_related("standard", "batch"), pk=pk, reviewer=request.user
     )
@@ -292,6 +313,7 @@ def assignment_hand_over(request, pk: int):
                 to=form.cleaned_data["to"],
                 comment=form.cleaned_data["comment"],
                 by=request.user,
+                enqueue=enqueue,
             )
         except ValidationError as refused:
             _add_errors(form, refused)

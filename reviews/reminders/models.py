@@ -17,6 +17,7 @@ class Reminder(models.Model):
         DAILY_DIGEST = "daily_digest", _("Daily digest")
         DECISION = "decision", _("Response accepted or returned")
         INVITATION = "invitation", _("Invitation")
+        HAND_OVER = "hand_over", _("Assignment handed over")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -68,6 +69,10 @@ class Reminder(models.Model):
             return self._decision_summary()
         if self.kind == self.Kind.INVITATION:
             return str(_("Invitation to set a password"))
+        if self.kind == self.Kind.HAND_OVER:  # reviews.precheck: a colleague handed these over
+            separator = pgettext("list separator", ", ")
+            numbers = separator.join(n["number"] for n in self.notices)
+            return _("Handed over to you: %(numbers)s") % {"numbers": numbers}
         counts: dict[str, int] = {}
         for notice in self.notices:
             counts[notice["kind"]] = counts.get(notice["kind"], 0) + 1

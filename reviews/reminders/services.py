@@ -205,6 +205,14 @@ def _message(reminder: Reminder, notices: list[dict]) -> EmailMultiAlternatives:
     else:
         subject = f"【JIS総ざらいレビュー】調査票のお知らせ / JIS review reminders ({reminder.date.isoformat()})"
         template = "reviews/email/digest"
+    return outbox_email(reminder=reminder, subject=subject, template=template, context=context)
+
+
+def outbox_email(
+    *, reminder: Reminder, subject: str, template: str, context: dict
+) -> EmailMultiAlternatives:
+    """An outbox row's e-mail: `template`.txt as its text and `template`.html as its HTML part,
+    to the row's recipient, marked with the row's id (for the bounce and the log)."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{template}.txt", context),

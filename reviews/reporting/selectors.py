@@ -170,8 +170,17 @@ def burndown(
     the fiscal year, 1 April, to the last due date (else 31 March), and on to today while the year
     lasts; the ideal line falls from the planned total on 1 April to zero on the due date, so months
     lost before the first batch show as a gap. Actual figures stop at today: remaining = planned −
-    accepted, and the standards submitted at least once."""
+    accepted, and the standards submitted at least once. Cached as progress() is."""
     today = today or timezone.localdate()
+    parts = (programme.pk, fiscal_year, ministry, today, figures.scope_key(user))
+    return figures.cached(
+        "burndown",
+        parts,
+        lambda: _burndown_counted(programme, fiscal_year, ministry, today, user),
+    )
+
+
+def _burndown_counted(programme, fiscal_year, ministry, today, user) -> dict:
     april, march = fiscal_year_bounds(fiscal_year)
     planned = _in_remit(
         PlanEntry.objects.filter(programme=programme, fiscal_year=fiscal_year), ministry, user
@@ -267,7 +276,16 @@ def answer_distribution(
 ) -> dict:
     """For the questionnaire used in the year (the latest version, if several), each single-choice
     and yes/no question with the count of accepted responses per option and how many answered it
-    (two queries). Labels are in the active language."""
+    (two queries). Labels are in the active language. Cached as progress() is."""
+    parts = (programme.pk, fiscal_year, ministry, figures.scope_key(user), active_language())
+    return figures.cached(
+        "answers",
+        parts,
+        lambda: _answers_counted(programme, fiscal_year, ministry, user),
+    )
+
+
+def _answers_counted(programme, fiscal_year, ministry, user) -> dict:
     assignments = _in_remit(_assignments(programme).filter(fiscal_year=fiscal_year), ministry, user)
     form = (
         QuestionnaireVersion.objects.filter(pk__in=assignments.values("questionnaire_id"))

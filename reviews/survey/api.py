@@ -12,7 +12,7 @@ from rest_framework.response import Response as ApiResponse
 
 from reviews.common import scope
 from reviews.common.api import error_response
-from reviews.survey import selectors, services
+from reviews.survey import prefill, selectors, services
 from reviews.survey.filters import SurveyStandardFilter
 from reviews.survey.models import Assignment, Batch
 from reviews.survey.workflow import InvalidTransition, State
@@ -113,7 +113,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         return selectors.visible_assignments(self.request.user).select_related(
-            "standard", "reviewer", "questionnaire"
+            "standard", "standard__alignment", "reviewer", "questionnaire"
         )
 
     @extend_schema(
@@ -124,6 +124,10 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 "version": serializers.IntegerField(),
                 "questionnaire": serializers.DictField(),
                 "state": serializers.CharField(),
+                "computed": serializers.DictField(
+                    help_text="question key → {value, evidence}: the answer the system computed "
+                    "(e.g. international_revised from the international data)"
+                ),
             },
         )
     )
@@ -224,6 +228,11 @@ def _response_body(assignment) -> dict:
         "questionnaire": {
             "code": assignment.questionnaire.code,
             "version": assignment.questionnaire.version,
+        },
+        # what the questionnaire is pre-filled with where the answer is not given, and why
+        "computed": {
+            key: {"value": found.value, "evidence": found.evidence}
+            for key, found in prefill.prefills(assignment).items()
         },
     }
 

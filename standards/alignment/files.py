@@ -112,12 +112,15 @@ def _is_json_lines(data: bytes) -> bool:
 
 
 def _json_rows(data: bytes):
-    """(line, {field: value}) for each line; the first item is (0, the fields of the first line)."""
-    text = decode_csv(data)
-    first = True
-    for number, line in enumerate(text.splitlines(), start=1):
+    """(line, {field: value}) for each line, read one at a time (all of ISO's file at once would
+    hold a million objects); the first item is (0, the fields of the first line)."""
+    first, count = True, 0
+    for number, line in enumerate(decode_csv(data).splitlines(), start=1):
         if not line.strip():
             continue
+        count += 1
+        if count > MAX_ROWS:
+            raise CatalogFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
         try:
             values = json.loads(line)
         except ValueError as exc:

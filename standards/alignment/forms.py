@@ -1,3 +1,5 @@
+"""The coordinators' upload of an international data file."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

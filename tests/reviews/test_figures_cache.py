@@ -53,6 +53,34 @@ def test_progress_is_cached_and_counts_each_transition_at_once(
     assert (year(client, "submitted"), year(client, "accepted")) == (0, 1)
 
 
+def test_the_burn_down_and_answers_follow_a_submission_and_an_acceptance(
+    token_client, coordinator, reviewer, batches
+):
+    client = token_client(coordinator)
+
+    def today(url, column):
+        body = client.get(url).json()
+        return next(p for p in body["points"] if p["date"] == body["today"])[column]
+
+    burndown = "/api/reports/burndown/?fiscal_year=2026"
+    answers = "/api/reports/answers/?fiscal_year=2026"
+    assert (today(burndown, "submitted"), client.get(answers).json()["responses"]) == (0, 0)
+    assert not counted_any(client, burndown) and not counted_any(client, answers)
+    mine = batches[0].assignments.order_by("pk").first()
+    survey_services.response_save_draft(assignment=mine, answers=COMPLETE, based_on=0, by=reviewer)
+    survey_services.assignment_submit(assignment=mine, by=reviewer)
+    assert today(burndown, "submitted") == 1
+    survey_services.assignment_accept(assignment=mine, by=coordinator)
+    assert (today(burndown, "accepted"), client.get(answers).json()["responses"]) == (1, 1)
+
+
+def counted_any(client, url: str) -> bool:
+    """Whether reading `url` queried the assignments again (else the figures were cached)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return any("reviews_assignment" in q["sql"] for q in queries.captured_queries)
+
+
 def test_bulk_updates_and_raw_sql_retire_the_figures_too(token_client, coordinator, batches):
     client = token_client(coordinator)
     assert year(client, "withdrawn") == 0
@@ -115,5 +143,28 @@ def test_writes_are_told_from_reads():
     assert figures._writes_figures("INSERT INTO standards_standard_ministries VALUES (1, 2)")
     assert figures._writes_figures("TRUNCATE reviews_planentry, reviews_batch")
     assert not figures._writes_figures('SELECT * FROM "reviews_assignment"')
-    assert not figures._writes_figures('UPDATE "reviews_response" SET "version" = 2')
+    assert figures._writes_figures('UPDATE "reviews_response" SET "version" = 2')
+    assert not figures._writes_figures('UPDATE "reviews_reminder" SET "status" = %s')
     assert not figures._writes_figures('INSERT INTO "reviews_assignmentnote" VALUES (1)')
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/standards/?page_size=50&division=C&q=JIS&ordering=-review_due_on",
+        "/api/priorities/?page_size=50",
+        PROGRESS,
+        "/api/plan/summary/",
+    ],
+)
+def test_the_four_pages_of_issue_18_count_in_five_queries_at_most(
+    token_client, coordinator, ministry_viewer, batches, url, django_assert_max_num_queries
+):
+    """Counted, not cached (inside the test's transaction): token and user, roles, and three. The
+    first request fills the reference tables' own caches (ministry names), as in production."""
+    token_client(coordinator).get(url)
+    for user in (coordinator, ministry_viewer):
+        client = token_client(user)
+        with django_assert_max_num_queries(5):
+            assert client.get(url).status_code == 200

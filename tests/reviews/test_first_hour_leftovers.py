@@ -133,3 +133,12 @@ def test_batches_are_listed_in_number_order(client, programme, coordinator, revi
     shown = [int(n) for n in re.findall(r">FY2026 all #(\d+)</a>", page)]
     assert len(shown) == Batch.objects.count() > 10
     assert shown == sorted(shown)
+
+
+@pytest.mark.japanese
+def test_a_withdrawn_batch_is_named_in_the_readers_language_too(client, assignment, coordinator):
+    survey_services.batch_withdraw(batch=assignment.batch, by=coordinator)
+    client.force_login(coordinator)
+    page = client.get("/reviews/batches/").content.decode()
+    section = page[page.index("withdrawn-batches") :]
+    assert "令和8年度 全件 #1" in section and "FY2026 all" not in section

@@ -8,8 +8,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from reviews.models import Assignment, HandOver, Transition
+from reviews.models import Assignment, HandOver, Notification, Reminder, Transition
 from reviews.precheck import selectors, services
+from reviews.reminders.services import reminder_send
 from reviews.survey import services as survey_services
 from reviews.survey.workflow import Action, State
 from tests.conftest import in_english
@@ -267,3 +268,58 @@ def test_the_hand_over_list_costs_the_same_queries_for_one_or_five(
     _hand_overs(world, reviewer, 4)
     with django_assert_num_queries(4):
         assert client.get(url).content.decode().count("rev → rev3") == 5
+
+
+# ---- the colleague's notice through the outbox --------------------------------------------------
+
+
+def test_the_colleague_is_told_through_the_outbox_once_committed(
+    world, reviewer, mine, mailoutbox, django_capture_on_commit_callbacks
+):
+    world.colleague.email = "rev3@example.jp"
+    world.colleague.save()
+    rung = []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_hand_over(
+            assignment=mine,
+            to=world.colleague,
+            comment="10月まで出張",
+            by=reviewer,
+            enqueue=rung.append,
+        )
+    [reminder] = Reminder.objects.filter(kind=Reminder.Kind.HAND_OVER)
+    assert rung == [[reminder.pk]]
+    assert (reminder.recipient, reminder.user, reminder.status) == (
+        "rev3@example.jp",
+        world.colleague,
+        Reminder.Status.PENDING,
+    )
+    assert reminder.summary() == f"Handed over to you: {mine.standard.number}"
+    assert Notification.objects.get(reminder=reminder).user == world.colleague
+    assert reminder_send(reminder_id=reminder.pk) == "sent"
+    [mail] = mailoutbox
+    assert mail.to == ["rev3@example.jp"]
+    assert mine.standard.number in mail.body and "10月まで出張" in mail.body
+    assert reverse("reviews:assignment", args=[mine.pk]) in mail.body
+    # sent once: a second claim finds nothing pending
+    assert reminder_send(reminder_id=reminder.pk) == "not pending"
+    assert len(mailoutbox) == 1
+
+
+def test_a_colleague_without_an_address_gets_the_in_app_copy_only(world, reviewer, mine, client):
+    rung = []
+    services.assignment_hand_over(
+        assignment=mine, to=world.colleague, by=reviewer, enqueue=rung.append
+    )
+    reminder = Reminder.objects.get(kind=Reminder.Kind.HAND_OVER)
+    assert reminder.status == Reminder.Status.CANCELLED
+    in_english(client)
+    client.force_login(world.colleague)
+    page = client.get(reverse("reviews:notifications")).content.decode()
+    assert f"Handed over to you: {mine.standard.number}" in page
+
+
+def test_nothing_is_told_when_the_hand_over_is_refused(world, reviewer, other_reviewer, mine):
+    with pytest.raises(ValidationError):
+        services.assignment_hand_over(assignment=mine, to=other_reviewer, by=reviewer)
+    assert not Reminder.objects.exists() and not Notification.objects.exists()

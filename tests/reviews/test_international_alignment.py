@@ -173,3 +173,11 @@ def test_dashboard_counts_only_the_viewers_remit(
     client.force_login(ministry_viewer)
     alignment = client.get("/reviews/dashboard/").context["alignment"]
     assert [row["key"] for row in alignment["ministry"]] == ["METI"]
+
+
+def test_the_api_gives_the_computed_answer_with_its_evidence(client, reviewer, robot_assignment):
+    client.force_login(reviewer)
+    body = client.get(f"/api/assignments/{robot_assignment.pk}/response/").json()
+    computed = body["computed"]["international_revised"]
+    assert computed["value"] == "yes"
+    assert "ISO 13482:2025" in computed["evidence"]

@@ -331,3 +331,22 @@ def test_the_year_being_checked_is_the_first_not_yet_batched(client, world, coor
     )
     page = text(client.get(reverse("reviews:precheck")))
     assert "FY2027 (being checked)" in page
+
+
+def test_a_long_list_comes_a_hundred_rows_a_page(
+    client, django_user_model, reviewer, other_reviewer
+):
+    """A ministry's pool can hold most of a year: the page draws it a hundred rows at a time, and
+    answering keeps the page the person was on."""
+    precheck_world.build(
+        django_user_model, reviewer=reviewer, other_reviewer=other_reviewer, n_a=130, capacity=200
+    )
+    in_english(client)
+    client.force_login(reviewer)
+    url = reverse("reviews:precheck")
+    first = client.get(url).content.decode()
+    assert first.count('name="verdict" value="confirmed"') == 100
+    assert "Page 1 of 2" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('name="verdict" value="confirmed"') == 30
+    assert "JIS B 8529" in second and "JIS B 8400" not in second

@@ -346,3 +346,23 @@ def test_only_an_admin_reactivates_a_coordinator(programme, coordinator, django_
     assert roster_import(data, by=admin).written
     gone.refresh_from_db()
     assert gone.is_active
+
+
+def test_deactivate_missing_never_takes_admins_nor_for_a_coordinator_other_coordinators(
+    programme, coordinator, reviewer, django_user_model
+):
+    other = django_user_model.objects.create_user("c2", email="c2@example.jp")
+    other.groups.add(Group.objects.get(name=Role.COORDINATOR))
+    admin = django_user_model.objects.create_superuser("root", email="root@example.jp")
+    admin.groups.add(Group.objects.get(name=Role.COORDINATOR))
+    data = csv_bytes(row("new@example.jp"))
+
+    by_coordinator = roster_import(data, by=coordinator, deactivate_missing=True, dry_run=True)
+    from_the_command_line = roster_import(data, deactivate_missing=True, dry_run=True)
+
+    assert [u.pk for u in by_coordinator.deactivated] == [reviewer.pk]
+    assert {u.pk for u in from_the_command_line.deactivated} == {
+        reviewer.pk,
+        coordinator.pk,
+        other.pk,
+    }

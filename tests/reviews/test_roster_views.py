@@ -196,3 +196,21 @@ def test_confirm_checks_again_and_writes_nothing_when_refused(
     html = client.post("/reviews/roster/confirm/", {"token": token}).content.decode()
     assert "only an administrator may change it" in html
     assert not User.objects.filter(email="new@example.jp").exists()
+
+
+def test_of_two_confirmations_at_once_only_one_imports(client, coordinator, programme, monkeypatch):
+    """A double click: both requests read the kept upload, but only the one whose delete removed
+    it imports (here the other request deleted it first)."""
+    from django.core.cache import cache
+
+    client.force_login(coordinator)
+    token = upload(client, csv_bytes(row("new@example.jp"))).context["confirm"]["token"].value()
+    real_delete = cache.delete
+
+    def taken_meanwhile(key, *args, **kwargs):
+        real_delete(key, *args, **kwargs)
+        return False
+
+    monkeypatch.setattr(cache, "delete", taken_meanwhile)
+    client.post("/reviews/roster/confirm/", {"token": token})
+    assert not User.objects.filter(email="new@example.jp").exists()

@@ -142,6 +142,13 @@ def test_a_duplicate_edition_is_refused_with_the_first_line():
     assert [(e.line, "line 2" in e.message) for e in report.errors] == [(3, True)]
 
 
+def test_a_line_with_two_objects_is_named_not_read_as_two():
+    report = read(
+        jsonl(iso_row(replacedBy=[])) + '{"reference": "ISO 1:2000"}, {"x": 1}\n', "x.jsonl"
+    )
+    assert [(e.line, e.column) for e in report.errors] == [(2, "—")]
+
+
 def test_a_bad_stage_code_and_a_broken_json_line():
     report = read(jsonl(iso_row(currentStage="published")) + "{not json\n", "x.jsonl")
     assert [(e.line, e.column) for e in report.errors] == [(1, "currentStage"), (2, "—")]

@@ -7,11 +7,12 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from standards.models import Ministry
 from standards.specifications import services
 from standards.specifications.models import ScanState, SpecificationDocument
+from tests.conftest import in_english
 from tests.standards.specifications import CORPUS, UNREADABLE, load_test_catalog
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -123,3 +124,43 @@ def test_without_a_ministry_the_command_stores_nothing_and_says_so(catalog, caps
     call_command("scan_specifications", str(CORPUS / "chotatsu_kokuji.txt"))
     assert "Nothing was stored: give --ministry CODE" in capsys.readouterr().out
     assert not SpecificationDocument.objects.exists()
+
+
+def test_the_command_stores_a_folder_and_skips_what_it_cannot_read(catalog, tmp_path, capsys):
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    for name in ("chotatsu_kokuji.txt", "honyaku_shiyosho.html"):
+        (folder / name).write_bytes((CORPUS / name).read_bytes())
+    (folder / "scan.pdf").write_bytes((UNREADABLE / "scanned.pdf").read_bytes())
+    with pytest.raises(CommandError) as error:
+        call_command("scan_specifications", str(folder), "--ministry", "MLIT")
+    assert error.value.returncode == 1
+    assert "Stored: 2 new document(s)" in capsys.readouterr().out
+    stored = SpecificationDocument.objects.order_by("file_name")
+    assert [(d.file_name, d.ministry_id, d.state) for d in stored] == [
+        ("chotatsu_kokuji.txt", "MLIT", "done"),
+        ("honyaku_shiyosho.html", "MLIT", "done"),
+    ]
+
+
+def test_a_zip_uploaded_on_the_screen_is_kept_document_by_document(
+    client, ministry_viewer, monkeypatch
+):
+    monkeypatch.setattr("standards.specifications.views.enqueue_scan", lambda pk: None)
+    folder = _zip(
+        {
+            "a/kokuji.txt": (CORPUS / "chotatsu_kokuji.txt").read_bytes(),
+            "b/honyaku.html": (CORPUS / "honyaku_shiyosho.html").read_bytes(),
+        }
+    )
+    broken = SimpleUploadedFile("broken.zip", b"PK not really")
+    in_english(client).force_login(ministry_viewer)
+    response = client.post(
+        "/standards/specifications/", {"ministry": "METI", "files": [folder, broken]}
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert sorted(SpecificationDocument.objects.values_list("file_name", flat=True)) == [
+        "specs.zip/a/kokuji.txt",
+        "specs.zip/b/honyaku.html",
+    ]
+    assert "broken.zip: The file is named .zip but is not a zip archive." in page
