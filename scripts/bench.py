@@ -434,6 +434,7 @@ CHILDREN = {
     "survey_pages": child_survey_pages,
     "ministry": child_ministry,
     "sweep": child_sweep,
+    "precheck": "bench_precheck.child_precheck",
     "import_updates": "bench_import_updates.child_import_updates",  # changes the demo catalog
     "scan": "bench_scan.child_scan",
     "specifications": "bench_specifications.child_specifications",
@@ -633,6 +634,15 @@ FIGURES = [
     reported("#6   peak Python memory while writing", "ministry.xlsx_peak_mb", "MB", 0, "bounded"),
     at_most("#6 export all 11,000 with survey columns, CSV", "ministry.survey_csv_s", 2, "s"),
     at_most("#6 export all 11,000 with survey columns, XLSX", "ministry.survey_xlsx_s", 5, "s"),
+    # scripts/bench_precheck.py
+    at_most(
+        "#16 route FY{precheck[fiscal_year]} ({precheck[standards]} standards) after the pre-check "
+        "({precheck[marks]} re-routed), median of {precheck[runs]}",
+        "precheck.seconds",
+        2,
+        "s",
+    ),
+    reported("#16   make its {precheck[batches]} batches", "precheck.create_seconds", "s"),
     # scripts/bench_import_updates.py: after the ones above, as it changes the demo catalog
     at_most(
         "#12 import form, {import_updates[updated]} standards updated ({import_updates[withdrawn]} "

@@ -9,11 +9,17 @@ from standards.specifications import services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def scan_specification(document_id: int) -> str:
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=3
+)
+def scan_specification(self, document_id: int) -> str:
     """Scan an uploaded specification; the document's row claims the scan, so a task delivered
-    twice scans once."""
-    document = services.specification_scan_run(document_id=document_id)
+    twice scans once. A task given back when its worker died finds the scan still held: it comes
+    back once the scan counts as lost, and takes it over (or finds it finished)."""
+    try:
+        document = services.specification_scan_run(document_id=document_id)
+    except services.ScanHeld as held:
+        raise self.retry(countdown=held.retry_in) from None
     return document.state if document is not None else "missing"
 
 

@@ -124,6 +124,10 @@ def passing_results() -> dict:
             **{"pages": 300, "citations_stored": 5610, "scan_and_store_seconds": 4.0},
             "duplicate_seconds": 0.002,
         },
+        "precheck": {
+            **{"fiscal_year": 2026, "standards": 2310, "marks": 50, "runs": 3, "seconds": 0.8},
+            **{"batches": 82, "create_seconds": 2.3},
+        },
         "roster": {"people": 2000, "runs": 3, "seconds": 1.0, "reimport_seconds": 0.8},
         "invitations": {"people": 2000, "seconds": 1.0},
         "real_import": {
@@ -167,6 +171,7 @@ def passing_results() -> dict:
         ("scan", "peak_mb", 400, "#17   peak memory (process)"),
         ("real_import", "reimport_writes", 1, "#15   rows written by that re-import"),
         ("real_import", "reimport_copy_ratio", 3.5, "#18 unchanged re-import ÷ COPY"),
+        ("precheck", "seconds", 2.1, "#16 route FY2026 (2310 standards) after the pre-check"),
         ("roster", "seconds", 2.5, "#16 import a roster of 2000 people (median of 3)"),
         ("invitations", "seconds", 6.0, "#16 invitation sweep, 2000 people"),
         ("real_plan", "plan_seconds", 1.5, "#15 plan the real-shaped catalog (10670 standards"),

@@ -2,6 +2,8 @@
 scan found, each judged against the catalog. The file is kept in the row itself, so the worker can
 scan it wherever it runs; list queries never load it (the manager defers it)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -22,6 +24,10 @@ class ScanState(models.TextChoices):
 
 
 FINISHED_STATES = (ScanState.DONE, ScanState.SKIPPED, ScanState.FAILED)
+# A scan that has said nothing for this long lost its worker: the task (acks_late) is delivered
+# again and may claim it anew, and the screen offers to scan it again. A 2,000-page PDF scans in
+# well under a minute.
+SCAN_LOST_AFTER = dt.timedelta(minutes=10)
 
 
 class CitationStatusChoice(models.TextChoices):
@@ -115,6 +121,15 @@ class SpecificationDocument(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in FINISHED_STATES
+
+    @property
+    def lost(self) -> bool:
+        """Scanning, but its worker has not been heard of for SCAN_LOST_AFTER."""
+        return (
+            self.state == ScanState.SCANNING
+            and self.started_at is not None
+            and self.started_at < timezone.now() - SCAN_LOST_AFTER
+        )
 
 
 class SpecificationCitation(models.Model):

@@ -1,7 +1,6 @@
 """Writes of specification documents: an upload kept (once per ministry and content), its scan
 claimed and run by the worker, and a scan the command made stored as it is."""
 
-import datetime as dt
 import hashlib
 import logging
 import tempfile
@@ -10,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from standards.models import Ministry, Standard
 from standards.scanning import DocumentScan, specification_scan
 from standards.signals import specifications_scanned
 from standards.specifications.models import (
+    SCAN_LOST_AFTER,
     ScanState,
     SpecificationCitation,
     SpecificationDocument,
@@ -26,9 +27,6 @@ from standards.specifications.uploads import upload_files
 
 logger = logging.getLogger(__name__)
 
-# A scan that has said nothing for this long lost its worker: the task (acks_late) is delivered
-# again and may claim it anew. A 2,000-page PDF scans in well under a minute.
-SCAN_LOST_AFTER = dt.timedelta(minutes=10)
 SCAN_CRASHED = "The scan stopped on an unexpected error; it has been logged."
 MAX_TITLE = 300
 
@@ -58,7 +56,7 @@ def specification_upload(
             document = SpecificationDocument.objects.create(
                 ministry=ministry,
                 title=(title or file_name)[:MAX_TITLE],
-                file_name=file_name[:MAX_TITLE],
+                file_name=file_name[-MAX_TITLE:],  # the end: the suffix picks the reader
                 content=content,
                 content_hash=digest,
                 size=len(content),
@@ -68,13 +66,26 @@ def specification_upload(
                 transaction.on_commit(lambda: enqueue(document.pk))
     except IntegrityError:  # the same file, uploaded at the same moment by someone else
         return SpecificationDocument.objects.get(ministry=ministry, content_hash=digest), False
+    # the content stays in the row only: deferred again, as every read of a document has it, so a
+    # ZIP's documents are not all held in memory by the caller's list of outcomes
+    del document.content
     return document, True
+
+
+class ScanHeld(Exception):
+    """The document is being scanned by another delivery of the task, whose worker may yet be
+    found lost: try again in `retry_in` seconds."""
+
+    def __init__(self, retry_in: float):
+        super().__init__(retry_in)
+        self.retry_in = retry_in
 
 
 def specification_scan_run(*, document_id: int, now=None) -> SpecificationDocument | None:
     """The worker's part: claim the document with a conditional UPDATE (a second delivery of the
-    task does nothing; a scan whose worker was lost is taken over), scan it with its progress
-    recorded as it goes, and keep what it cites. The citations and the state commit together."""
+    task does nothing once the scan is finished; raises ScanHeld while another holds it, and a scan
+    whose worker was lost is taken over), scan it with its progress recorded as it goes, and keep
+    what it cites. The citations and the state commit together."""
     now = now or timezone.now()
     claimable = SpecificationDocument.objects.filter(pk=document_id)
     claimed = claimable.filter(state=ScanState.QUEUED).update(
@@ -83,14 +94,20 @@ def specification_scan_run(*, document_id: int, now=None) -> SpecificationDocume
         started_at=now, pages_read=0
     )
     if not claimed:
-        return SpecificationDocument.objects.filter(pk=document_id).first()
+        document = SpecificationDocument.objects.filter(pk=document_id).first()
+        if document is not None and document.state == ScanState.SCANNING:
+            # another worker holds it, or held it and is not yet taken for lost (a task given
+            # back at once when its worker died): ask again once it would be
+            left = document.started_at + SCAN_LOST_AFTER - now
+            raise ScanHeld(max(left.total_seconds(), 0) + 1)
+        return document
     document = SpecificationDocument.objects.only("content", "file_name").get(pk=document_id)
 
     def progress(chunks: int) -> None:
         SpecificationDocument.objects.filter(pk=document_id).update(pages_read=chunks)
 
     try:
-        scan = _scan_bytes(bytes(document.content), document.file_name, progress=progress)
+        scan = _scan_bytes(document.content, document.file_name, progress=progress)
     except UnreadableDocument as exc:
         return _finish(
             document_id, state=ScanState.SKIPPED, skipped_reason=exc.reason, error=exc.message
@@ -109,11 +126,13 @@ def specification_scan_run(*, document_id: int, now=None) -> SpecificationDocume
 
 
 def specification_rescan(*, document: SpecificationDocument, enqueue: Callable[[int], object]):
-    """Scan a document again (after a failure, or once the catalog has changed)."""
+    """Scan a document again (after a failure, once the catalog has changed, or when its worker
+    was lost); a scan going on is left to finish."""
+    going_on = Q(state=ScanState.SCANNING, started_at__gte=timezone.now() - SCAN_LOST_AFTER)
     with transaction.atomic():
-        SpecificationDocument.objects.filter(pk=document.pk).exclude(
-            state=ScanState.SCANNING
-        ).update(state=ScanState.QUEUED, pages_read=0, error="", skipped_reason="")
+        SpecificationDocument.objects.filter(pk=document.pk).exclude(going_on).update(
+            state=ScanState.QUEUED, pages_read=0, error="", skipped_reason=""
+        )
         transaction.on_commit(lambda: enqueue(document.pk))
 
 
@@ -144,7 +163,7 @@ def specification_store(
     return SpecificationDocument.objects.get(pk=document.pk), True
 
 
-def _scan_bytes(content: bytes, file_name: str, *, progress) -> DocumentScan:
+def _scan_bytes(content: bytes | memoryview, file_name: str, *, progress) -> DocumentScan:
     # the readers take a path (pypdf and openpyxl stream from a file): the content goes to a
     # temporary file named with the document's suffix, which picks the reader
     suffix = Path(file_name).suffix.lower()[:10]

@@ -1,5 +1,6 @@
 """The files of one upload: each file chosen (a folder's files), and the documents inside a ZIP,
-refused from its directory alone when it would inflate too far (as DOCX and XLSX are)."""
+refused from its directory alone when it would inflate too far (as DOCX and XLSX are). Files of a
+format the scanner does not read are refused here, not kept."""
 
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -26,15 +27,21 @@ class UploadedFile:
 
 def upload_files(files: Iterable, *, limits: Limits | None = None) -> Iterator[UploadedFile]:
     """Every document in the uploaded `files` (Django UploadedFile objects): a .zip is opened and
-    its documents taken out (folders inside kept in the name); anything else is taken as it is and
-    judged by the scanner."""
+    its documents taken out (folders inside kept in the name); a file of a format the scanner
+    reads is taken as it is, and judged by the scanner; any other is refused; hidden files and
+    Office's lock files are left out."""
     limits = limits or Limits.from_settings()
     for upload in files:
         name = _base_name(upload.name)
+        suffix = PurePosixPath(name).suffix.lower()
         if upload.size > limits.max_bytes:
             yield UploadedFile(name, None, _too_large(upload.size, limits))
-        elif name.lower().endswith(".zip"):
+        elif suffix == ".zip":
             yield from _archive_files(upload, name, limits)
+        elif _hidden(PurePosixPath(name)):
+            continue  # a folder's .DS_Store, Office's lock files (~$…), as inside a ZIP
+        elif suffix not in supported_suffixes():
+            yield UploadedFile(name, None, _not_read(suffix))
         else:
             yield UploadedFile(name, upload.read())
 
@@ -54,7 +61,7 @@ def _archive_files(upload, name: str, limits: Limits) -> Iterator[UploadedFile]:
     wanted = set(supported_suffixes())
     with archive:
         for info in members:
-            path = PurePosixPath(info.filename)
+            path = _inner_path(info.filename)
             if info.is_dir() or _hidden(path) or path.suffix.lower() not in wanted:
                 continue
             shown = f"{name}/{path.as_posix()}"
@@ -69,6 +76,14 @@ def _archive_files(upload, name: str, limits: Limits) -> Iterator[UploadedFile]:
                 )
 
 
+def _inner_path(filename: str) -> PurePosixPath:
+    """A member's path as a name to show: a name is all it ever is (nothing is written to disk),
+    but "../", "./" and a leading "/" or drive are dropped so it reads as a path inside the ZIP."""
+    parts = filename.replace("\\", "/").split("/")
+    kept = [part for part in parts if part not in ("", ".", "..") and not part.endswith(":")]
+    return PurePosixPath(*kept) if kept else PurePosixPath("_")
+
+
 def _hidden(path: PurePosixPath) -> bool:
     return any(part.startswith((".", "~$", "__MACOSX")) for part in path.parts)
 
@@ -76,6 +91,13 @@ def _hidden(path: PurePosixPath) -> bool:
 def _base_name(name: str) -> str:
     # a browser sends the file's name, some a path: keep the last part
     return name.replace("\\", "/").rsplit("/", 1)[-1] or "upload"
+
+
+def _not_read(suffix: str) -> str:
+    return _("Files of type “%(suffix)s” are not read; the formats are %(formats)s.") % {
+        "suffix": suffix or _("(no extension)"),
+        "formats": ", ".join([*supported_suffixes(), ".zip"]),
+    }
 
 
 def _too_large(size: int, limits: Limits) -> str:

@@ -16,7 +16,11 @@ from accounts.roles import is_coordinator
 from standards import exports
 from standards.specifications import selectors, services
 from standards.specifications.forms import FixItFilter, UploadForm
-from standards.specifications.models import CitationStatusChoice, SpecificationDocument
+from standards.specifications.models import (
+    FINISHED_STATES,
+    CitationStatusChoice,
+    SpecificationDocument,
+)
 from standards.tasks import enqueue_scan
 
 PAGE_SIZE = 50
@@ -120,7 +124,7 @@ def specification_detail(request, pk: int):
             "citations": citations,
             "counts": [(CitationStatusChoice(s).label, s, n) for s, n in counts.items()],
             "following": [] if document.finished else [document.pk],
-            "can_rescan": document.finished,
+            "can_rescan": document.finished or document.lost,
         },
     )
 
@@ -151,7 +155,7 @@ def specification_progress(request):
                     "state": row["state"],
                     "state_label": str(labels[row["state"]]),
                     "pages_read": row["pages_read"],
-                    "finished": row["state"] in ("done", "skipped", "failed"),
+                    "finished": row["state"] in FINISHED_STATES,
                 }
                 for row in rows
             ]
@@ -187,7 +191,7 @@ def fix_it_list(request):
 
 def fix_it_columns() -> list[tuple[str, object]]:
     return [
-        (_("Ministry"), lambda c: c.document.ministry.name_ja),
+        (_("Ministry"), lambda c: c.document.ministry.name),
         (_("Document"), lambda c: c.document.title),
         (_("File"), lambda c: c.document.file_name),
         (_("Page or place"), lambda c: c.place),

@@ -7,8 +7,10 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.roles import Role
 from standards.models import Ministry
 from standards.specifications import services
 from standards.specifications.models import SpecificationDocument
@@ -85,6 +87,20 @@ def test_only_coordinators_and_ministry_viewers_reach_the_screens(request, clien
     client.force_login(request.getfixturevalue(who))
     for url in ("/standards/specifications/", "/standards/specifications/fix-it/"):
         assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "ministry", "allowed"), [("viewer", "METI", True), ("viewer", None, False)]
+)
+def test_the_menu_offers_the_screen_exactly_to_those_it_lets_in(
+    client, django_user_model, who, ministry, allowed
+):
+    user = django_user_model.objects.create_user(username=who, ministry_id=ministry)
+    user.groups.add(Group.objects.get(name=Role.MINISTRY_VIEWER))
+    client.force_login(user)
+    menu = client.get("/standards/").content.decode()
+    assert ('href="/standards/specifications/"' in menu) is allowed
+    assert client.get("/standards/specifications/").status_code == (200 if allowed else 403)
 
 
 def test_the_same_file_again_is_not_kept_twice_and_links_to_the_first(
