@@ -436,6 +436,7 @@ CHILDREN = {
     "sweep": child_sweep,
     "precheck": "bench_precheck.child_precheck",
     "import_updates": "bench_import_updates.child_import_updates",  # changes the demo catalog
+    "international": "bench_international.child_international",
     "scan": "bench_scan.child_scan",
     "specifications": "bench_specifications.child_specifications",
     "roster": "bench_roster.child_roster",
@@ -654,6 +655,25 @@ FIGURES = [
     reported(
         "#12   what follows, on the worker (assignments withdrawn, verdicts, alignments)",
         "import_updates.followers_seconds",
+        "s",
+    ),
+    # scripts/bench_international.py
+    at_most(
+        "#19 import {international[rows]} international rows ({international[file_mb]} MB), "
+        "read + write",
+        "international.import_seconds",
+        5,
+        "s",
+    ),
+    reported("#19   of which reading the file", "international.read_seconds", "s"),
+    reported(
+        "#19   re-import with {international[updated]} changed",
+        "international.reimport_seconds",
+        "s",
+    ),
+    reported(
+        "#19   recompute {international[alignments]} alignments",
+        "international.recompute_seconds",
         "s",
     ),
     # scripts/bench_scan.py

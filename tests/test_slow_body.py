@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -25,14 +26,26 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _test_database_url() -> str:
+    """The test database (made by pytest-django), for the gunicorn process to use too."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (
+        f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}"
+        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
 @pytest.fixture(scope="module")
-def gunicorn(tmp_path_factory):
+def gunicorn(tmp_path_factory, django_db_setup):
     port = _free_port()
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "jisreview.settings",
         "DJANGO_DEBUG": "1",
+        "DATABASE_URL": _test_database_url(),
         "JISREVIEW_VAR_DIR": str(log.parent / "var"),
         # one process, so a request holding it would hold the whole server
         "JISREVIEW_WEB_WORKERS": "1",

@@ -2,16 +2,19 @@
 run (citations with status, place and sentence; unreadable files skipped with the reason), ZIPs
 taken apart with bombs refused, and the command storing what it reads."""
 
+import datetime as dt
 import io
 import zipfile
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from standards.models import Ministry
 from standards.specifications import services
-from standards.specifications.models import ScanState, SpecificationDocument
+from standards.specifications.models import SCAN_LOST_AFTER, ScanState, SpecificationDocument
 from tests.conftest import in_english
 from tests.standards.specifications import CORPUS, UNREADABLE, load_test_catalog
 
@@ -65,6 +68,49 @@ def test_the_scan_keeps_every_citation_with_status_place_and_sentence(catalog, m
     assert scanned.citations.count() == len(citations)
 
 
+def test_a_scan_another_worker_holds_is_asked_again_once_it_counts_as_lost(meti, monkeypatch):
+    """A task given back at once when its worker died finds the scan still held: it is retried
+    when the scan would count as lost, and then takes it over."""
+    from standards import tasks
+
+    start = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+    document, _created = upload(meti, CORPUS / "chotatsu_kokuji.txt")
+    SpecificationDocument.objects.filter(pk=document.pk).update(
+        state=ScanState.SCANNING, started_at=start
+    )
+    asked = []
+
+    def retry(countdown):
+        asked.append(countdown)
+        return RuntimeError("retried")
+
+    monkeypatch.setattr(tasks.scan_specification, "retry", retry)
+    with time_machine.travel(start + dt.timedelta(minutes=1), tick=False):
+        with pytest.raises(RuntimeError, match="retried"):
+            tasks.scan_specification.run(document.pk)
+    assert asked == [(SCAN_LOST_AFTER - dt.timedelta(minutes=1)).total_seconds() + 1]
+    assert SpecificationDocument.objects.get(pk=document.pk).state == ScanState.SCANNING
+    with time_machine.travel(start + SCAN_LOST_AFTER + dt.timedelta(seconds=1), tick=False):
+        assert tasks.scan_specification.run(document.pk) == ScanState.DONE
+
+
+def test_a_lost_scan_may_be_scanned_again_from_the_screen_and_one_going_on_may_not(
+    client, meti, ministry_viewer
+):
+    document, _created = upload(meti, CORPUS / "chotatsu_kokuji.txt")
+    queued = []
+    client.force_login(ministry_viewer)
+    for minutes, offered in ((1, False), (11, True)):
+        SpecificationDocument.objects.filter(pk=document.pk).update(
+            state=ScanState.SCANNING, started_at=timezone.now() - dt.timedelta(minutes=minutes)
+        )
+        page = client.get(f"/standards/specifications/{document.pk}/").content.decode()
+        assert ("/rescan/" in page) is offered
+        services.specification_rescan(document=document, enqueue=queued.append)
+        state = SpecificationDocument.objects.get(pk=document.pk).state
+        assert state == (ScanState.QUEUED if offered else ScanState.SCANNING)
+
+
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
@@ -96,6 +142,31 @@ def test_a_zip_is_taken_apart_and_a_bomb_refused(meti):
     assert [(o.name, o.created) for o in outcomes[:1]] == [("specs.zip/2026/kokuji.txt", True)]
     assert outcomes[1].document is None and "zip bomb" in outcomes[1].problem
     assert len(outcomes) == 2
+
+
+def test_zip_names_read_as_paths_inside_it_and_other_formats_are_refused_not_kept(meti):
+    text = (CORPUS / "chotatsu_kokuji.txt").read_bytes()
+    folder = _zip(
+        {"../../etc/a.txt": text, "/abs/./b.txt": text + b" ", "C:\\x\\c.txt": text + b"  "}
+    )
+    photo = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff")
+    lock = SimpleUploadedFile("~$spec.docx", b"lock")
+    outcomes = services.specifications_upload(ministry=meti, files=[folder, photo, lock])
+    assert [o.name for o in outcomes] == [
+        "specs.zip/etc/a.txt",
+        "specs.zip/abs/b.txt",
+        "specs.zip/x/c.txt",
+        "photo.jpg",
+    ]
+    assert outcomes[3].document is None and "“.jpg” are not read" in outcomes[3].problem
+    assert SpecificationDocument.objects.count() == 3
+
+
+def test_the_documents_of_an_upload_do_not_keep_their_content_in_memory(meti):
+    folder = _zip({f"{n}.txt": f"JIS A 5308 {n}".encode() for n in range(3)})
+    outcomes = services.specifications_upload(ministry=meti, files=[folder])
+    assert [o.created for o in outcomes] == [True] * 3
+    assert all("content" in o.document.get_deferred_fields() for o in outcomes)
 
 
 def test_the_command_stores_what_it_reads_for_the_ministry(catalog, capsys):
