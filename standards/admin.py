@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from standards import services
 from standards.models import DraftingBody, InternationalCorrespondence, Ministry, Standard
+from standards.specifications.models import SpecificationCitation, SpecificationDocument
 
 
 class CorrespondenceInline(admin.TabularInline):
@@ -79,3 +80,37 @@ class InternationalCorrespondenceAdmin(SimpleHistoryAdmin):
     list_select_related = ("standard",)
     autocomplete_fields = ("standard",)
     show_full_result_count = False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Kept by the upload and the scan (standards.specifications.services), which also tell the
+    priority verdicts: the admin only looks."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SpecificationDocument)
+class SpecificationDocumentAdmin(ReadOnlyAdmin):
+    # the manager defers the file's content: neither the list nor a document's page reads it
+    list_display = ("title", "ministry", "file_name", "state", "pages", "uploaded_at")
+    list_filter = ("state", "ministry")
+    search_fields = ("title", "file_name", "content_hash")
+    list_select_related = ("ministry",)
+    exclude = ("content",)
+
+
+@admin.register(SpecificationCitation)
+class SpecificationCitationAdmin(ReadOnlyAdmin):
+    list_display = ("number", "edition_year", "status", "document", "page", "sheet", "paragraph")
+    list_filter = ("status",)
+    search_fields = ("number", "document__title")
+    list_select_related = ("document",)

@@ -49,29 +49,35 @@ def evidence_citations(user, standard: Standard):
 
 
 def evidence_panel(user, standard: Standard) -> Evidence | None:
-    """What the standard's page shows of the evidence: None for a user who may see none of it."""
+    """What the standard's page shows of the evidence: None for a user who may see none of it.
+    The documents, ministries and citations are counted in the database; only the first
+    PANEL_ROWS citations are read (a standard such as A 5308 is cited in thousands)."""
     if not (is_coordinator(user) or has_role(user, Role.REVIEWER, Role.MINISTRY_VIEWER)):
         return None
-    citations = evidence_citations(user, standard).select_related("document__ministry")
-    rows = list(citations.order_by("document__ministry__sort_order", "document_id", "position"))
-    ministries = {}
-    for citation in rows:
-        ministries.setdefault(citation.document.ministry_id, citation.document.ministry)
-    readable = (
-        set(
-            documents.visible_documents(user)
-            .filter(pk__in={c.document_id for c in rows})
-            .values_list("pk", flat=True)
-        )
-        if rows
-        else set()
+    citations = evidence_citations(user, standard)
+    ministry = "document__ministry__"
+    by_ministry = list(
+        citations.values(f"{ministry}name_ja", f"{ministry}name_en")
+        .annotate(documents=Count("document", distinct=True), citations=Count("pk"))
+        .order_by(f"{ministry}sort_order", f"{ministry}code")
+    )
+    if not by_ministry:
+        return Evidence()
+    openable = documents.visible_documents(user).filter(pk=OuterRef("document_id"))
+    rows = list(
+        citations.select_related("document__ministry")
+        .annotate(openable=Exists(openable))
+        .order_by(f"{ministry}sort_order", "document_id", "position")[:PANEL_ROWS]
     )
     return Evidence(
-        citations=rows[:PANEL_ROWS],
-        documents=len({c.document_id for c in rows}),
-        ministries=[ministry.name for ministry in ministries.values()],
-        total=len(rows),
-        readable_documents=readable,
+        citations=rows,
+        documents=sum(row["documents"] for row in by_ministry),
+        ministries=[
+            english_or_japanese(row[f"{ministry}name_ja"], row[f"{ministry}name_en"])
+            for row in by_ministry
+        ],
+        total=sum(row["citations"] for row in by_ministry),
+        readable_documents={c.document_id for c in rows if c.openable},
     )
 
 

@@ -46,6 +46,7 @@ FIELD_LABELS = {
     "divisions": gettext_lazy("Divisions"),
     "language": gettext_lazy("Language"),
     "active": gettext_lazy("Active"),
+    "routing": gettext_lazy("Routing rules"),
 }
 # The routing rule kinds a roster sets: a reviewer joins one rule per drafting body, division and
 # ministry written on their row.
@@ -96,7 +97,7 @@ class _DryRun(Exception):
         self.result = result
 
 
-def roster_read(data: bytes, *, filename: str = "") -> RosterReport:
+def roster_read(*, data: bytes, filename: str = "") -> RosterReport:
     """Read and validate a roster file (CSV or XLSX) against the catalog. Raises CatalogFileError
     when the file as a whole cannot be read."""
     check_size(len(data), min(MAX_BYTES, settings.IMPORT_MAX_BYTES))
@@ -132,7 +133,7 @@ def roster_import(
 def _import(rows_or_file, *, by, dry_run, deactivate_missing, filename, today) -> RosterResult:
     report = rows_or_file
     if not isinstance(report, RosterReport):
-        report = roster_read(rows_or_file, filename=filename)
+        report = roster_read(data=rows_or_file, filename=filename)
     result = RosterResult(report=report, dry_run=dry_run)
     if not report.ok:
         return result
@@ -235,6 +236,9 @@ def _changes(person: Person, user) -> list[Change]:
                     " ".join(want_routing[_KINDS.MINISTRY]),
                 )
             )
+    if person.role != REVIEWER and any(have_routing.values()):  # only reviewers are routed to
+        rules = " ".join(v for values in have_routing.values() for v in values)
+        changes.append(Change("routing", rules, ""))
     return changes
 
 

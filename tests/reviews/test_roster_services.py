@@ -366,3 +366,24 @@ def test_deactivate_missing_never_takes_admins_nor_for_a_coordinator_other_coord
         coordinator.pk,
         other.pk,
     }
+
+
+def test_leaving_the_routing_rules_is_a_change_an_admins_account_refuses(
+    programme, coordinator, django_user_model
+):
+    """A ministry viewer answers nothing: a roster that names one still in a routing rule takes
+    them out of it, and says so; for an administrator's account, only an administrator may."""
+    admin = django_user_model.objects.create_superuser("root", email="root@example.jp")
+    admin.first_name, admin.ministry_id = "root", "MLIT"
+    admin.save()
+    admin.groups.add(Group.objects.get(name=Role.MINISTRY_VIEWER))
+    RoutingRule.objects.create(kind="ministry", value="MLIT").reviewers.add(admin)
+    data = csv_bytes(row("root@example.jp", name="root", role="府省閲覧者", ministry="MLIT"))
+
+    refused = roster_import(data, by=coordinator)
+    assert [e.line for e in refused.report.errors] == [2]
+    assert members("ministry", "MLIT") == {"root@example.jp"}
+
+    [update] = roster_import(data, by=admin).updated
+    assert [(c.field, c.before, c.after) for c in update.changes] == [("routing", "MLIT", "")]
+    assert members("ministry", "MLIT") == set()

@@ -128,7 +128,7 @@ def test_the_panel_says_documents_ministries_and_pages(world):
 
 @pytest.mark.parametrize(
     ("role", "queries"),
-    [("coordinator", 2), ("meti_viewer", 2), ("reviewer", 2), ("outsider", 0)],
+    [("coordinator", 2), ("meti_viewer", 2), ("reviewer", 3), ("outsider", 0)],
 )
 def test_panel_query_count(world, role, queries, django_assert_num_queries):
     user = world["users"][role]
@@ -136,11 +136,21 @@ def test_panel_query_count(world, role, queries, django_assert_num_queries):
     standard = catalog_selectors.standard_detail_queryset().get(number="JIS C 6000")
     request = RequestFactory().get(f"/standards/{standard.pk}/")
     request.user = user
-    # coordinators and viewers: the citations with document and ministry, then which of those
-    # documents it may open; a reviewer: whether it holds the standard's assignment, the citations
-    # (a reviewer opens no document, so that is not asked)
+    # coordinators and viewers: the documents and citations counted by ministry, then the first
+    # citations with document, ministry and whether it may open the document; a reviewer first
+    # asks whether it holds the standard's assignment
     with django_assert_num_queries(queries):
         render_to_string(PANEL, {"standard": standard}, request=request)
+
+
+def test_the_panel_counts_every_citation_and_lists_only_the_first(world, monkeypatch):
+    monkeypatch.setattr(evidence, "PANEL_ROWS", 1)
+    panel = evidence.evidence_panel(
+        world["users"]["coordinator"], Standard.objects.get(number="JIS C 6000")
+    )
+    assert (panel.total, panel.documents, len(panel.citations)) == (2, 2, 1)
+    assert panel.ministries == [Ministry.objects.get(code=c).name for c in ("METI", "MLIT")]
+    assert panel.readable_documents == {panel.citations[0].document_id}
 
 
 def test_a_scan_makes_the_cited_standards_priorities_with_the_document_count(world, token_client):

@@ -247,3 +247,26 @@ def test_a_documents_page_reads_its_citations_in_one_query(
     # user, role groups, the document with its ministry and uploader, its citations
     with django_assert_num_queries(4):
         assert client.get(f"/standards/specifications/{document.pk}/").status_code == 200
+
+
+def test_the_admin_shows_documents_and_citations_without_reading_the_files(
+    admin_client, catalog, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    [document] = _scanned("METI", "chotatsu_kokuji.txt")
+    citation = document.citations.first()
+    urls = [
+        "/admin/standards/specificationdocument/",
+        f"/admin/standards/specificationdocument/{document.pk}/change/",
+        "/admin/standards/specificationcitation/",
+        f"/admin/standards/specificationcitation/{citation.pk}/change/",
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        for url in urls:
+            response = admin_client.get(url)
+            assert response.status_code == 200, url
+            assert document.title in response.content.decode()
+    assert not [q["sql"] for q in queries if '"content"' in q["sql"]]
+    assert admin_client.get("/admin/standards/specificationdocument/add/").status_code == 403
