@@ -438,6 +438,7 @@ CHILDREN = {
     "import_updates": "bench_import_updates.child_import_updates",  # changes the demo catalog
     "international": "bench_international.child_international",
     "scan": "bench_scan.child_scan",
+    "xlsx_scan": "bench_xlsx_scan.child_xlsx_scan",
     "specifications": "bench_specifications.child_specifications",
     "roster": "bench_roster.child_roster",
     "invitations": "bench_invitations.child_invitations",
@@ -680,6 +681,20 @@ FIGURES = [
     at_most("#17 scan a {scan[pages]}-page specification PDF", "scan.seconds", 3, "s"),
     reported("#17   pages per second", "scan.pages_per_second", "pages/s", 0),
     at_most("#17   peak memory (process)", "scan.peak_mb", 300, "MB", 0),
+    # scripts/bench_xlsx_scan.py
+    at_most(
+        "#12 hostile XLSX (wide, no dimension; 2M-cell row; rows beyond the limit): slowest refusal",
+        "xlsx_scan.slowest_refusal_seconds",
+        2,
+        "s",
+    ),
+    at_most("#12   peak memory (process)", "xlsx_scan.peak_mb", 200, "MB", 0),
+    reported(
+        "#12   sheet check's share of reading the real-shaped XLSX ({xlsx_scan[real_sheet_mb]} MB)",
+        "xlsx_scan.scan_share_percent",
+        "%",
+        1,
+    ),
     # scripts/bench_specifications.py
     reported(
         "#17 upload and scan on the worker, {specifications[pages]} pages, "

@@ -114,6 +114,7 @@ def child_xlsx_scan() -> dict:
         "scan_seconds": round(scan, 3),
         "scan_share_percent": round(100 * scan / with_scan, 1),
         "hostile": hostile,
+        "slowest_refusal_seconds": max(r["seconds"] for r in hostile.values()),
         "peak_mb": round(_peak_kilobytes() / 1024),
     }
 

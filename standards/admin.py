@@ -114,3 +114,6 @@ class SpecificationCitationAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("number", "document__title")
     list_select_related = ("document",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("document__content")

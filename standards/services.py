@@ -73,6 +73,7 @@ def standards_import(
     lock_wait: float | None = None,
     dry_run: bool = False,
     number_column: str = "number",
+    follow_on_worker: bool | None = None,
 ) -> ImportResult:
     """Create or update (by number) one standard per record, with history for every change, and
     record each amendment on its standard. With `dry_run`, say what would change and write nothing.
@@ -80,7 +81,12 @@ def standards_import(
     `columns` names the columns the file had (all, if not given): an update changes only those, and
     of those only the cells that are not blank. `number_column` names the number's column in
     warnings. Imports run one at a time: this one waits up to `lock_wait` seconds (by default
-    IMPORT_LOCK_WAIT_SECONDS) for another to finish, then raises ImportInProgress."""
+    IMPORT_LOCK_WAIT_SECONDS) for another to finish, then raises ImportInProgress.
+
+    What follows from the changes (catalog_changed's followers) runs once committed: on the worker
+    past FOLLOW_AT_ONCE_UP_TO standards changed, else at once; `follow_on_worker` decides instead
+    when given (the import_standards command follows at once: it has no request to hold up, and
+    may run where no worker does)."""
     if not dry_run:
         _lock_catalog_imports(settings.IMPORT_LOCK_WAIT_SECONDS if lock_wait is None else lock_wait)
     names = {name for record in records for name in record.drafting_bodies}
@@ -110,9 +116,16 @@ def standards_import(
         with bulk.paused_gc():
             _write(plan, by=by, reason=reason, now=timezone.now())
         changed = [p.number for p in plan.pending]
-        result.followed_on_worker = len(changed) > FOLLOW_AT_ONCE_UP_TO
+        result.followed_on_worker = (
+            len(changed) > FOLLOW_AT_ONCE_UP_TO if follow_on_worker is None else follow_on_worker
+        )
+        # once committed; should the broker refuse it, it was followed at once after all
         transaction.on_commit(
-            lambda: catalog_changed_notify(changed, on_worker=result.followed_on_worker)
+            lambda: setattr(
+                result,
+                "followed_on_worker",
+                catalog_changed_notify(changed, on_worker=result.followed_on_worker),
+            )
         )
     return result
 

@@ -125,6 +125,10 @@ def passing_results() -> dict:
             "recompute_seconds": 1.0,
         },
         "scan": {"pages": 300, "seconds": 2.0, "pages_per_second": 150.0, "peak_mb": 120},
+        "xlsx_scan": {
+            **{"slowest_refusal_seconds": 0.3, "peak_mb": 120, "real_sheet_mb": 16.6},
+            "scan_share_percent": 2.3,
+        },
         "specifications": {
             **{"pages": 300, "citations_stored": 5610, "scan_and_store_seconds": 4.0},
             "duplicate_seconds": 0.002,
@@ -178,6 +182,7 @@ def passing_results() -> dict:
         ("real_import", "reimport_writes", 1, "#15   rows written by that re-import"),
         ("real_import", "reimport_copy_ratio", 3.5, "#18 unchanged re-import ÷ COPY"),
         ("precheck", "seconds", 2.1, "#16 route FY2026 (2310 standards) after the pre-check"),
+        ("xlsx_scan", "slowest_refusal_seconds", 2.5, "#12 hostile XLSX"),
         ("roster", "seconds", 2.5, "#16 import a roster of 2000 people (median of 3)"),
         ("invitations", "seconds", 6.0, "#16 invitation sweep, 2000 people"),
         ("real_plan", "plan_seconds", 1.5, "#15 plan the real-shaped catalog (10670 standards"),

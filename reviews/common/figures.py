@@ -17,7 +17,7 @@ import hashlib
 import re
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
@@ -48,7 +48,7 @@ _TABLE = re.compile(r'\b"?(' + "|".join(TABLES) + r')"?(?![a-z_])', re.IGNORECAS
 
 def shared() -> bool:
     """Whether figures are cached: a cache every process shares, and not turned off."""
-    return settings.FIGURES_CACHE and not isinstance(cache, LocMemCache)
+    return settings.FIGURES_CACHE and not isinstance(caches["default"], LocMemCache)
 
 
 def cached(name: str, parts: tuple, compute):

@@ -65,7 +65,7 @@ def evidence_panel(user, standard: Standard) -> Evidence | None:
         return Evidence()
     openable = documents.visible_documents(user).filter(pk=OuterRef("document_id"))
     rows = list(
-        citations.select_related("document__ministry")
+        documents.with_documents(citations)
         .annotate(openable=Exists(openable))
         .order_by(f"{ministry}sort_order", "document_id", "position")[:PANEL_ROWS]
     )

@@ -6,6 +6,31 @@ from django.utils.translation import gettext_lazy as _
 
 from reviews.precheck import selectors
 from reviews.precheck.models import Verdict
+from standards.bodies import body_key
+from standards.dates import fiscal_year_label
+
+
+def _year_choices(programme, default_year: int) -> list:
+    """The programme's years as their readers name them (令和9年度, FY2027), the blank choice
+    being the year under check."""
+    return [
+        ("", _("%(year)s (being checked)") % {"year": fiscal_year_label(default_year)})
+    ] + [(y, fiscal_year_label(y)) for y in programme.fiscal_years]
+
+
+class DraftingBodyField(forms.ModelChoiceField):
+    """A catalog body typed by name, however it is spelt: （一社）日本電機工業会 and
+    一般社団法人　日本電機工業会 are the same body, as in the catalog import and the roster."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            key = body_key(str(value))
+            body = next((b for b in self.queryset if body_key(b.name) == key), None)
+            if key and body is not None:
+                return body
+            raise
 
 
 class ListChooser(forms.Form):
@@ -26,9 +51,7 @@ class ListChooser(forms.Form):
     def __init__(self, *args, programme, organisations, default_year: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.default_year = default_year
-        self.fields["year"].choices = [
-            ("", _("FY%(year)s (being checked)") % {"year": default_year})
-        ] + [(y, f"FY{y}") for y in programme.fiscal_years]
+        self.fields["year"].choices = _year_choices(programme, default_year)
         self.fields["organisation"].choices = [("", _("All of mine"))] + [
             (selectors.organisation_key(o), selectors.organisation_name(o)) for o in organisations
         ]
@@ -58,9 +81,7 @@ class OverviewChooser(forms.Form):
     def __init__(self, *args, programme, default_year: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.default_year = default_year
-        self.fields["year"].choices = [
-            ("", _("FY%(year)s (being checked)") % {"year": default_year})
-        ] + [(y, f"FY{y}") for y in programme.fiscal_years]
+        self.fields["year"].choices = _year_choices(programme, default_year)
 
     def chosen_year(self) -> int:
         return (self.is_valid() and self.cleaned_data.get("year")) or self.default_year
@@ -75,7 +96,7 @@ class AnswerForm(forms.Form):
     standard = forms.IntegerField(widget=forms.HiddenInput)
     organisation = forms.CharField(widget=forms.HiddenInput)
     verdict = forms.ChoiceField(choices=Verdict.choices)
-    right_body = forms.ModelChoiceField(
+    right_body = DraftingBodyField(
         label=_("The right drafting body, if you know it"),
         queryset=selectors.drafting_bodies(),
         to_field_name="name",

@@ -7,7 +7,10 @@ Two formats, told apart by their columns:
   `replaces` / `replacedBy` may give instead of references; other fields are ignored). The
   harmonized stage code says the status: 60.60 (published) up to 95.92 is current, 95.99 is
   withdrawn; a deliverable below 60.60 is still a draft and is skipped, as is an amendment or
-  corrigendum row (it belongs to its document's edition).
+  corrigendum row (it belongs to its document's edition). A published deliverable of a kind no
+  JIS corresponds to, whose reference the catalog's normaliser cannot read (ISO/R recommendations,
+  ISO/IEC ISP profiles, ISO/TTA…), is skipped too and counted: the file is ISO's own, one such row
+  must not stop the import of the rest.
 * A plain CSV (or XLSX) for IEC or any other body: `reference,published_on,status,replaced_by`,
   status `current` / `withdrawn` (or 現行 / 廃止), replaced_by the newer edition's reference or empty.
 
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from standards import bulk
 from standards.alignment.rule import CURRENT, key
 from standards.catalog_files import CatalogFileError, check_size, decode_csv, table_rows
 from standards.dates import InvalidDate, parse_date
@@ -51,7 +55,7 @@ _CANONICAL = re.compile(r"^(ISO|IEC|ISO/IEC) (\d{1,6})((?:-\d{1,4})*)(?::(\d{4})
 _LIST_ITEM = re.compile(r"[^,;|\[\]\"\n]+")
 
 
-@dataclass
+@dataclass(slots=True)
 class EditionRecord:
     line: int
     reference: str  # "ISO 13482:2014"
@@ -72,6 +76,7 @@ class InternationalReport:
     more_errors: int = 0
     drafts: int = 0  # ISO deliverables still in development, skipped
     supplements: int = 0  # amendment and corrigendum rows, skipped
+    other_kinds: int = 0  # ISO deliverables whose reference no JIS could cite, skipped
 
     @property
     def ok(self) -> bool:
@@ -98,9 +103,11 @@ def read_international(data: bytes, *, filename: str = "", today: dt.date) -> In
         raise CatalogFileError(_("The file is empty: it has no header row."))
     report = InternationalReport(_format_of(header))
     reader = _RowReader(report, today)
-    for line, values in rows:
-        reader.read(line, values)
-    reader.resolve_ids()
+    read = reader.read
+    with bulk.paused_gc():  # a record a row, all kept to the end: the collector would find nothing
+        for line, values in rows:
+            read(line, values)
+        reader.resolve_ids()
     if not report.records and not report.errors:
         raise CatalogFileError(_("The file has a header but no rows."))
     return report
@@ -111,18 +118,44 @@ def _is_json_lines(data: bytes) -> bool:
     return start.startswith(b"{")
 
 
+def _json_text(data: bytes) -> str:
+    """UTF-8, as JSON is, read without the tables' scan for control characters: JSON refuses them
+    raw outside its strings, and inside them (ISO's scope texts) they are legal and never read."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_csv(data)  # UTF-16 with a BOM, Shift_JIS, or its error naming the line
+
+
+def _lines(text: str):
+    """(number, line) split at LF only: U+2028, U+0085 and the like, which str.splitlines() also
+    breaks at, may stand raw inside a JSON string."""
+    start, number, end_of_text = 0, 0, len(text)
+    find = text.find
+    while start < end_of_text:
+        end = find("\n", start)
+        if end < 0:
+            end = end_of_text
+        number += 1
+        yield number, text[start:end]
+        start = end + 1
+
+
 def _json_rows(data: bytes):
     """(line, {field: value}) for each line, read one at a time (all of ISO's file at once would
     hold a million objects); the first item is (0, the fields of the first line)."""
     first, count = True, 0
-    for number, line in enumerate(decode_csv(data).splitlines(), start=1):
-        if not line.strip():
+    loads = json.loads
+    for number, line in _lines(_json_text(data)):
+        if not line or line.isspace():
             continue
         count += 1
         if count > MAX_ROWS:
             raise CatalogFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
         try:
-            values = json.loads(line)
+            values = loads(line)
         except ValueError as exc:
             values = {"__error__": str(exc)}
         if not isinstance(values, dict):
@@ -175,8 +208,86 @@ class _RowReader:
         self.seen: dict[str, int] = {}  # reference → line
         self.ids: dict[str, str] = {}  # ISO deliverable id → reference
         self.pending_ids: list[tuple[int, str, int]] = []  # (record index, id, line)
+        self.days: dict[str, dt.date] = {}  # "2015-09-15" → its date, checked (dates repeat)
 
     def read(self, line: int, values: dict) -> None:
+        if self.report.format == ISO and self._iso_as_published(line, values):
+            return
+        self._read_checked(line, values)
+
+    def _iso_as_published(self, line: int, values: dict) -> bool:
+        """A row of ISO's own JSON file as ISO writes it (most rows): taken, or skipped as a draft,
+        with the few checks such a row needs; False when anything about it is unusual, for
+        _read_checked to read and name its problems. Gives the same records and counts."""
+        if values.get("supplementType") is not None:
+            return False
+        stage = values.get("currentStage")
+        if stage.__class__ is not int or not 0 <= stage <= 9999:
+            return False
+        if stage < PUBLISHED_STAGE:
+            self.report.drafts += 1
+            return True
+        text = values.get("reference")
+        match = _CANONICAL.match(text) if text.__class__ is str else None
+        if match is None or match[4] is None:
+            return False
+        year = int(match[4])
+        if not 1900 <= year <= 2100 or text in self.seen:
+            return False
+        day = values.get("publicationDate")
+        if day is not None:
+            published = self.days.get(day) if day.__class__ is str else None
+            if published is None:
+                published = self._fresh_day(day)
+                if published is None:
+                    return False
+        else:
+            published = None
+        edition = values.get("edition")
+        if edition is not None and (edition.__class__ is not int or not 0 < edition < 1000):
+            return False
+        replaced_by = values.get("replacedBy")
+        if replaced_by is not None and (
+            replaced_by.__class__ is not list or any(i.__class__ is not int for i in replaced_by)
+        ):
+            return False
+        deliverable = values.get("id")
+        if deliverable is not None and deliverable.__class__ is not int:
+            return False
+        records = self.report.records
+        self.seen[text] = line
+        if deliverable is not None:
+            self.ids[str(deliverable)] = text
+        for item in replaced_by or ():
+            self.pending_ids.append((len(records), str(item), line))
+        body = match[1]
+        records.append(
+            EditionRecord(
+                line,
+                text,
+                body,
+                text[:-5],  # the document: "ISO 13482" of "ISO 13482:2014"
+                year,
+                published,
+                "withdrawn" if stage >= WITHDRAWN_STAGE else CURRENT,
+                edition,
+                "",
+            )
+        )
+        return True
+
+    def _fresh_day(self, text) -> dt.date | None:
+        """A publication date not seen before, read as _date reads ISO's dates and remembered;
+        None for anything else (the checked reading says what is wrong with it)."""
+        if text.__class__ is not str:
+            return None
+        day = _iso_date(text.strip()[:40])
+        if day is None or day > self.today:
+            return None
+        self.days[text] = day
+        return day
+
+    def _read_checked(self, line: int, values: dict) -> None:
         report = self.report
         if "__error__" in values:
             report.error(
@@ -188,15 +299,20 @@ class _RowReader:
             report.supplements += 1
             return
         errors_before = report.problem_count
+        if iso:
+            # the stage first: a draft's reference ("ISO/AWI 12345") need not be one a JIS cites
+            stage = self._stage(line, values.get("currentStage"))
+            if stage is not None and stage < PUBLISHED_STAGE:
+                report.drafts += 1
+                return
+            if not _blank(values.get("reference")) and not self._readable(values["reference"]):
+                report.other_kinds += 1
+                return
         reference = self._reference(line, values.get("reference"))
         if reference is not None and reference.amendment:
             report.supplements += 1
             return
         if iso:
-            stage = self._stage(line, values.get("currentStage"))
-            if stage is not None and stage < PUBLISHED_STAGE:
-                report.drafts += 1
-                return
             status = "withdrawn" if stage is not None and stage >= WITHDRAWN_STAGE else CURRENT
             published = self._date(line, "publicationDate", values.get("publicationDate"))
             replaced = self._replacements(line, "replacedBy", values.get("replacedBy"))
@@ -270,6 +386,17 @@ class _RowReader:
         except InvalidReference as exc:
             self.report.error(line, "reference", value, str(exc))
             return None
+
+    @staticmethod
+    def _readable(value) -> bool:
+        text = str(value)
+        if _canonical(text):
+            return True
+        try:
+            normalise_reference(text)
+        except InvalidReference:
+            return False
+        return True
 
     def _stage(self, line: int, value) -> int | None:
         if value.__class__ is int and 0 <= value <= 9999:  # ISO's JSON: 6060

@@ -106,6 +106,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
+                "base_manager_name": "objects",
                 "verbose_name": "specification document",
                 "verbose_name_plural": "specification documents",
                 "ordering": ("-uploaded_at", "-pk"),

@@ -104,6 +104,8 @@ class SpecificationDocument(models.Model):
 
     class Meta:
         ordering = ("-uploaded_at", "-pk")
+        # the file stays out of every read, a citation's `document` and the admin's included
+        base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["ministry", "content_hash"], name="specification_hash_unique_per_ministry"

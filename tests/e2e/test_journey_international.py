@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from jisreview.celery import app
@@ -122,12 +123,14 @@ def test_import_filter_export_and_the_prefilled_answer(
         _fits(page, f"{step} ({language}, {width} px)")
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        # Given the coordinator opens International data from the menu and uploads the file
+        # Given the coordinator opens International data from the import page and uploads the file
         page = browse("coord")
         if width < 768:
             page.locator("header .menu-toggle").click()
         with page.expect_navigation():
-            page.locator("header nav").get_by_role("link", name=words["data"], exact=True).click()
+            page.locator(f"header nav a[href='{reverse('standards:import')}']").click()
+        with page.expect_navigation():
+            page.locator("main").get_by_role("link", name=words["data"], exact=True).click()
         page.set_input_files("input[type=file]", str(data))
         with page.expect_navigation():
             page.get_by_role("button", name=words["upload"], exact=True).click()

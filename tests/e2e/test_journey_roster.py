@@ -91,7 +91,8 @@ def test_the_coordinators_roster_journey(
         page.click("main button[type=submit]")
         expect(page.locator("header .who")).to_have_text(coordinator.username)
         if width == 1280:  # on a phone the menu is folded; the link is the same
-            page.click(f"#site-nav a[href='{reverse('reviews:roster')}']")
+            page.click(f"#site-nav a[href='{reverse('reviews:people')}']")
+            page.click(f"main a[href='{reverse('reviews:roster')}']")
         else:
             page.goto(f"{live_server.url}{reverse('reviews:roster')}")
         expect(page.locator("html")).to_have_attribute("lang", language)

@@ -168,3 +168,12 @@ def test_the_four_pages_of_issue_18_count_in_five_queries_at_most(
         client = token_client(user)
         with django_assert_max_num_queries(5):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_cache_of_each_process_alone_is_never_used(settings):
+    """Several gunicorn processes cannot share an invalidation through local memory."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert not figures.shared()
+    assert figures.cached("test", (), lambda: 1) == 1
+    assert figures.cached("test", (), lambda: 2) == 2

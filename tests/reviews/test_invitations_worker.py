@@ -2,15 +2,10 @@
 sent exactly once however often the broker delivers its task, and the link in the file a worker
 process writes (var/mail in development) sets the password."""
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
@@ -20,31 +15,15 @@ from jisreview.celery import app
 from reviews.models import Invitation, Reminder
 from reviews.people import services, tasks
 from reviews.tasks import send_reminder
-from scripts.local_services import PrivateRedis, wait_for
+from scripts.local_services import wait_for
 from tests.reviews.task_ledger import TaskLedger
+
+# private_broker (autouse): a redis-server of each test's own as the broker; _worker_process: a
+# real `celery worker` process on the test database and that broker
+from tests.reviews.test_reminders_worker import _worker_process, private_broker  # noqa: F401
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 LINK = re.compile(r"https?://[^/\s]+(/reviews/invitation/[^/\s]+/)")
-
-
-@pytest.fixture(autouse=True)
-def private_broker(tmp_path, monkeypatch):
-    """A redis-server of this test's own as the broker (see test_reminders_worker)."""
-    redis = PrivateRedis(tmp_path / "redis")
-    (tmp_path / "redis").mkdir()
-    redis.start()
-    monkeypatch.setenv("CELERY_BROKER_URL", redis.url(0))
-    _forget_broker_connections()
-    try:
-        yield redis
-    finally:
-        redis.stop()
-        _forget_broker_connections()
-
-
-def _forget_broker_connections() -> None:
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -82,38 +61,10 @@ def test_each_invitation_is_sent_once_even_when_delivered_twice(
     assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
 
 
-def _worker_process(tmp_path) -> subprocess.Popen:
-    db = settings.DATABASES["default"]
-    environment = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "DJANGO_DEBUG": "1",
-        "DJANGO_SETTINGS_MODULE": "jisreview.settings",
-        "JISREVIEW_VAR_DIR": str(tmp_path),
-    }
-    environment.pop("EMAIL_HOST", None)
-    return subprocess.Popen(
-        [
-            *(sys.executable, "-m", "celery", "-A", "jisreview", "worker", "--pool", "solo"),
-            *(
-                "--loglevel",
-                "WARNING",
-                "--without-heartbeat",
-                "--without-mingle",
-                "--without-gossip",
-            ),
-        ],
-        env=environment,
-        cwd=Path(__file__).resolve().parents[2],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 @pytest.mark.postgres
 def test_the_link_in_the_mail_file_sets_the_password(newcomers, coordinator, tmp_path):
     [invitation] = services.invitations_send(users=newcomers[:1], by=coordinator, enqueue=None)
-    worker = _worker_process(tmp_path)
+    worker = _worker_process(tmp_path, EMAIL_HOST="")  # e-mail to files
     try:
         tasks.enqueue_invitation_sends([invitation.reminder_id])
         assert wait_for(

@@ -6,28 +6,11 @@ import pytest
 from reviews.roster.rows import COORDINATOR, MINISTRY_VIEWER, REVIEWER, read_roster
 from standards.bodies import body_key
 from standards.catalog_files import CatalogFileError
+from tests.reviews.roster_data import ELECTRICAL, EN, JA, ROBOTS, STANDARDS_BODY
 
 MINISTRIES = {"meti": "METI", "経済産業大臣": "METI", "経済産業省": "METI", "mlit": "MLIT"}
-BODIES = {
-    body_key(name): name
-    for name in (
-        "一般社団法人日本ロボット工業会",
-        "一般社団法人日本電機工業会",
-        "一般財団法人日本規格協会",
-    )
-}
+BODIES = {body_key(name): name for name in (ROBOTS, ELECTRICAL, STANDARDS_BODY)}
 DIVISIONS = {"b": "B", "c": "C", "一般機械": "B", "y": "Y"}
-EN = [
-    "email",
-    "name",
-    "organisation",
-    "role",
-    "ministry",
-    "drafting_bodies",
-    "divisions",
-    "language",
-]
-JA = ["メールアドレス", "氏名", "所属", "役割", "主務大臣", "原案作成団体", "部門", "言語"]
 
 
 def read(header, *rows):

@@ -1,4 +1,11 @@
-"""python manage.py import_standards PATH [--dry-run] [--skip-invalid REJECTS.csv] [--changes CHANGES.csv]"""
+"""python manage.py import_standards PATH [--dry-run] [--skip-invalid REJECTS.csv] [--changes CHANGES.csv]
+[--follow-on-worker]
+
+What follows from an import (open survey assignments of withdrawn standards withdrawn, priority
+verdicts and alignments recomputed) is done here, before the command ends, however large the
+import: a command holds no request up, and may run where no worker does. --follow-on-worker hands
+it to the worker instead, as the import screen does past standards.services.FOLLOW_AT_ONCE_UP_TO.
+"""
 
 import sys
 from pathlib import Path
@@ -38,8 +45,24 @@ class Command(BaseCommand):
             metavar="CHANGES.csv",
             help="Write every change (standard, field, before, after) to this CSV.",
         )
+        parser.add_argument(
+            "--follow-on-worker",
+            action="store_true",
+            help="Leave what follows from the changes (survey assignments of withdrawn standards, "
+            "priority verdicts, alignments) to the Celery worker instead of doing it before the "
+            "command ends.",
+        )
 
-    def handle(self, *args, path: Path, dry_run: bool, skip_invalid, changes, **options):
+    def handle(
+        self,
+        *args,
+        path: Path,
+        dry_run: bool,
+        skip_invalid,
+        changes,
+        follow_on_worker: bool = False,
+        **options,
+    ):
         from tqdm import tqdm
 
         with tqdm(
@@ -66,6 +89,7 @@ class Command(BaseCommand):
                 reason=f"import {path.name}",
                 dry_run=dry_run,
                 number_column=report.headers.get("number", "number"),
+                follow_on_worker=follow_on_worker,
             )
         except services.ImportInProgress as exc:
             raise CommandError(f"{path}: {exc}") from None
@@ -121,6 +145,19 @@ class Command(BaseCommand):
             )
             % counts
         )
+        if not dry_run and (result.created or result.updated):
+            self.stdout.write(
+                _(
+                    "What follows from these changes (open survey assignments of withdrawn "
+                    "standards, priority verdicts, international alignment) is left to the "
+                    "worker, which brings it up to date in the background."
+                )
+                if result.followed_on_worker
+                else _(
+                    "What follows from these changes (open survey assignments of withdrawn "
+                    "standards, priority verdicts, international alignment) is up to date."
+                )
+            )
 
     def _list(self, lines: list, total: int, more: str) -> None:
         for line in lines[:SHOWN_PROBLEMS]:
