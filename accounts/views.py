@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import two_factor
 from accounts.api_tokens import api_token_revoke, api_tokens
-from accounts.forms import CodeForm
+from accounts.forms import CodeForm, PasswordResetForm
 from accounts.middleware import owed_step_done
 from accounts.models import SavedSearch
 from accounts.passwords import client_address, password_reset_request_allowed
@@ -244,6 +244,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     requests are limited per address and per client (429 past the limit, for any address)."""
 
     email_template_name = "registration/password_reset_email.txt"
+    form_class = PasswordResetForm
     success_url = reverse_lazy("accounts:password-reset-done")
 
     def form_valid(self, form):

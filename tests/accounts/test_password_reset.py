@@ -115,6 +115,21 @@ def test_no_link_for_an_account_that_cannot_sign_in(client, reviewer_with_addres
     assert mail.outbox == []
 
 
+def test_someone_invited_without_a_password_yet_gets_a_link_that_sets_one(
+    client, reviewer_with_address
+):
+    # the roster makes people without a password; their invitation may be lost or expired
+    reviewer_with_address.set_unusable_password()
+    reviewer_with_address.save()
+    response = ask_for_a_link(client, "hanako.sato@example.go.jp")
+    assert response["Location"] == SENT
+    (message,) = mail.outbox
+    done = choose(client, link_in(message.body))
+    assert done["Location"] == "/accounts/password/reset/complete/"
+    reviewer_with_address.refresh_from_db()
+    assert reviewer_with_address.check_password(NEW_PASSWORD)
+
+
 def _tamper_token(link: str) -> str:
     uid, token = link.rstrip("/").split("/")[-2:]
     return f"/accounts/password/reset/{uid}/{token[:-1]}{'a' if token[-1] != 'a' else 'b'}/"

@@ -15,9 +15,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from jisreview.celery import app
-from scripts.local_services import PrivateRedis
 from standards.models import Standard
 from standards.specifications.models import SpecificationDocument
+from tests.brokers import private_broker  # noqa: F401 (the fixture)
 from tests.standards.specifications import CORPUS, load_test_catalog
 
 pytestmark = [
@@ -25,32 +25,11 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("private_broker"),
 ]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "specifications"
 FILES = ["kenchiku_hyojun_shiyosho.pdf", "it_chotatsu_shiyosho.docx", "chotatsu_kokuji.txt"]
-
-
-@pytest.fixture
-def broker(tmp_path, monkeypatch):
-    """A redis-server of the test's own as the broker."""
-    redis = PrivateRedis(tmp_path / "redis")
-    (tmp_path / "redis").mkdir()
-    redis.start()
-    monkeypatch.setenv("CELERY_BROKER_URL", redis.url(0))
-    monkeypatch.setattr(app.conf, "broker_url", redis.url(0))
-    app.conf.task_always_eager = False
-    _forget_broker_connections()
-    try:
-        yield redis
-    finally:
-        redis.stop()
-        _forget_broker_connections()
-
-
-def _forget_broker_connections() -> None:
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def _log_in(page, base: str, user) -> None:
@@ -69,7 +48,7 @@ def _fits(page, where: str) -> None:
 @pytest.mark.parametrize("language", ["ja", "en"])
 @pytest.mark.parametrize("width", [1280, 375])
 def test_meti_viewer_uploads_specifications_and_reads_the_evidence(
-    live_server, browser, broker, ministry_viewer, width, language
+    live_server, browser, ministry_viewer, width, language
 ):
     load_test_catalog()
     context = browser.new_context(

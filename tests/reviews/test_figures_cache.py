@@ -10,6 +10,8 @@ from reviews.common import figures
 from reviews.models import Assignment, PlanEntry
 from reviews.reporting import selectors as reports
 from reviews.survey import services as survey_services
+from standards import selectors as catalog
+from standards import services as catalog_services
 from tests.reviews.data import COMPLETE
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
@@ -138,10 +140,27 @@ def test_the_plan_summary_is_cached_and_follows_the_plan(token_client, coordinat
     assert (planned(2026), planned(2027)) == (7, 1)
 
 
+def test_a_catalog_import_of_new_standards_is_counted_at_once(token_client, coordinator, batches):
+    """Imports write new standards with COPY on the raw cursor, which the wrapper does not see; the
+    import's other writes, and its catalog_changed signal, retire the figures."""
+    client = token_client(coordinator)
+    assert client.get("/api/plan/summary/").json()["not_in_plan"] == 0
+    lines = ["number,title_ja,established_on,ministry", "JIS Z 9999,新しい規格,2022-06-01,METI"]
+    report = catalog.catalog_read("\n".join(lines).encode(), filename="new.csv")
+    catalog_services.standards_import(records=report.records, columns=report.columns, reason="t")
+    assert client.get("/api/plan/summary/").json()["not_in_plan"] == 1
+
+
 def test_writes_are_told_from_reads():
     assert figures._writes_figures('UPDATE "reviews_assignment" SET "state" = %s')
     assert figures._writes_figures("INSERT INTO standards_standard_ministries VALUES (1, 2)")
     assert figures._writes_figures("TRUNCATE reviews_planentry, reviews_batch")
+    assert figures._writes_figures('DELETE FROM "reviews_planentry" WHERE "id" IN (1)')
+    assert figures._writes_figures("WITH moved AS (UPDATE reviews_batch SET x = 1) SELECT 1")
+    # a bulk INSERT's statement is read from its head, not searched through its megabytes
+    assert not figures._writes_figures(
+        'INSERT INTO "reviews_reminder" (a) SELECT id FROM reviews_assignment'
+    )
     assert not figures._writes_figures('SELECT * FROM "reviews_assignment"')
     assert figures._writes_figures('UPDATE "reviews_response" SET "version" = 2')
     assert not figures._writes_figures('UPDATE "reviews_reminder" SET "status" = %s')

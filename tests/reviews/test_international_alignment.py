@@ -181,3 +181,24 @@ def test_the_api_gives_the_computed_answer_with_its_evidence(client, reviewer, r
     computed = body["computed"]["international_revised"]
     assert computed["value"] == "yes"
     assert "ISO 13482:2025" in computed["evidence"]
+
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+def test_evidence_from_a_hostile_designation_is_escaped_everywhere_it_shows(
+    client, reviewer, batches, django_capture_on_commit_callbacks
+):
+    """A correspondence's designation is free text (the API and the admin take any); one that is
+    not a reference is kept as written in the evidence, and must reach pages as text."""
+    assignment = batches[0].assignments.select_related("standard").first()
+    InternationalCorrespondence.objects.create(
+        standard=assignment.standard, designation=HOSTILE, degree="IDT"
+    )
+    align(django_capture_on_commit_callbacks)
+    client.force_login(reviewer)
+    in_english(client)
+    for url in (f"/reviews/assignments/{assignment.pk}/", assignment.standard.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page, url
+        assert HOSTILE not in page, url

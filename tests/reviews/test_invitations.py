@@ -322,3 +322,50 @@ def test_the_persons_language_becomes_the_sites_once_signed_in(client, newcomer,
     accept(client, link_in(mail.outbox[0]))
     found = client.cookies.get(settings.LANGUAGE_COOKIE_NAME)
     assert (found.value if found else None) == cookie
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_pressing_at_once_set_the_password_once(newcomer):
+    """given the invitation's row locked by a first acceptance, when a second one (a second tab)
+    comes with the same link, then it waits, and once the first has committed it changes nothing
+    and says the link is used."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection, connections
+
+    invite(newcomer)
+    send_all()
+    token = link_in(mail.outbox[0]).split("/")[-2]
+    invitation = Invitation.objects.get()
+    table = Invitation._meta.db_table
+    holder = connections.create_connection("default")
+    done, outcome = threading.Event(), {}
+
+    def second():
+        try:
+            services.invitation_accept(token=token, password="second-password-88")
+            outcome["second"] = "set"
+        except ValidationError as exc:
+            outcome["second"] = exc.code
+        finally:
+            connection.close()
+            done.set()
+
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute(f"SELECT id FROM {table} WHERE id = %s FOR UPDATE", [invitation.pk])
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert not done.wait(timeout=1.0)  # blocked behind the first acceptance
+        with holder.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET accepted_at = now() WHERE id = %s", [invitation.pk])
+            cursor.execute("COMMIT")
+        thread.join(timeout=30)
+    finally:
+        holder.close()
+    assert outcome == {"second": "used"}
+    newcomer.refresh_from_db()
+    assert not newcomer.has_usable_password()

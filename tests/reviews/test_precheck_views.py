@@ -102,6 +102,20 @@ def test_a_body_not_in_the_catalog_or_nothing_said_is_refused_and_said(client, w
     assert not PrecheckAnswer.objects.exists()
 
 
+def test_the_right_body_may_be_spelt_as_the_catalog_import_reads_it(client, world, reviewer):
+    """（一社） for 一般社団法人, a full-width space: the same body, as in the catalog and roster."""
+    client.force_login(reviewer)
+    response = post(
+        client,
+        organisation=A,
+        standard=world.a[0].pk,
+        verdict="not_ours",
+        right_body="（一社）　日本化学工業協会",
+    )
+    assert response.status_code == 302
+    assert PrecheckAnswer.objects.get().right_body.name == BODY_C
+
+
 def test_nobody_answers_for_an_organisation_they_are_not_in(
     client, world, reviewer, other_reviewer
 ):
@@ -303,6 +317,17 @@ def test_the_pages_speak_japanese(client, world, coordinator, marked):
     assert "事前確認" in overview and "担当外" in overview
     page = text(client.get(reverse("reviews:precheck"), {"organisation": A}))
     assert "確認" in page and "担当外" in page and "すべて確認" in page
+
+
+@pytest.mark.japanese
+def test_the_years_are_named_by_era_in_japanese(client, world, coordinator, marked):
+    client.force_login(coordinator)
+    for name in ("reviews:precheck", "reviews:precheck-overview"):
+        page = text(client.get(reverse(name)))
+        assert "令和8年度（確認中の年度）" in page and "<small>令和8年度</small>" in page
+        assert "FY2026" not in page
+    mark = text(client.get(reverse("reviews:precheck-mark", args=[marked.pk])))
+    assert "<td>令和8年度</td>" in mark and "FY2026" not in mark
 
 
 def test_a_pool_with_nobody_shows_its_standards_as_unroutable(client, world, coordinator):

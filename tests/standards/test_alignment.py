@@ -352,3 +352,39 @@ def test_two_imports_at_once_run_one_after_the_other():
     thread.join(20)
     assert first == {"created": 5, "updated": 0, "unchanged": 0}
     assert outcome["second"] == {"created": 0, "updated": 0, "unchanged": 5}
+
+
+def test_with_the_broker_down_the_recompute_is_done_at_once(
+    monkeypatch, tmp_path, catalog, django_capture_on_commit_callbacks
+):
+    """No periodic task recomputes alignments: an import whose recompute cannot be queued must
+    not leave them stale until the next import."""
+    from standards.alignment import tasks
+
+    def refused(*args, **kwargs):
+        raise OSError("broker unreachable")
+
+    monkeypatch.setattr(tasks.recompute_alignments, "apply_async", refused)
+    path = tmp_path / "iec.csv"
+    path.write_text(PLAIN, encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_international", str(path), stdout=io.StringIO())
+    assert statuses()["JIS B 8445"] == "revised"
+
+
+def test_ministry_viewers_are_refused_the_import_screen(client, ministry_viewer):
+    client.force_login(ministry_viewer)
+    assert client.get("/standards/international/").status_code == 403
+    upload = SimpleUploadedFile("iec.csv", PLAIN.encode(), content_type="text/csv")
+    assert client.post("/standards/international/", {"file": upload}).status_code == 403
+    assert not InternationalStandard.objects.exists()
+
+
+def test_the_screen_refuses_a_file_over_the_upload_limit(client, coordinator, settings):
+    settings.IMPORT_MAX_BYTES = 100
+    client.force_login(coordinator)
+    in_english(client)
+    upload = SimpleUploadedFile("iec.csv", PLAIN.encode(), content_type="text/csv")
+    page = client.post("/standards/international/", {"file": upload}).content.decode()
+    assert "the limit is" in page
+    assert not InternationalStandard.objects.exists()

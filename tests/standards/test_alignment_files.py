@@ -165,3 +165,80 @@ def test_a_bad_stage_code_and_a_broken_json_line():
 def test_a_file_that_cannot_be_read_at_all(text, message):
     with pytest.raises(CatalogFileError, match=message):
         read(text)
+
+
+# --- ISO's own file as it really is (review r3) ------------------------------------------------
+
+
+def test_drafts_and_deliverables_no_jis_cites_are_skipped_not_refused():
+    """ISO's file lists projects under their draft names ("ISO/AWI 12345", stage 20.00) and old
+    kinds of deliverable (ISO/R recommendations) the normaliser does not read: one such row must
+    not stop the import of ISO's whole file."""
+    report = read(
+        jsonl(
+            iso_row(replacedBy=None),
+            iso_row(id=7, reference="ISO/AWI 12345", publicationDate=None, currentStage=2000),
+            iso_row(id=8, reference="ISO/PRF 21434", publicationDate=None, currentStage="60.00"),
+            iso_row(id=9, reference="ISO/R 1:1951", publicationDate="1951-01-01"),
+        ),
+        "iso_deliverables_metadata.jsonl",
+    )
+    assert report.ok, report.errors
+    assert [r.reference for r in report.records] == ["ISO 13482:2014"]
+    assert (report.drafts, report.other_kinds) == (2, 1)
+
+
+def test_a_blank_reference_in_isos_file_is_still_refused():
+    report = read(jsonl(iso_row(reference="  ")), "x.jsonl")
+    assert [(e.line, e.column) for e in report.errors] == [(1, "reference")]
+
+
+def test_line_separators_inside_a_json_string_do_not_split_the_line():
+    """JSON allows U+2028, U+0085 and the like raw in a string (ISO's scope texts come from word
+    processors); only LF ends a JSON line."""
+    row = iso_row(replacedBy=None, scope={"en": "<p>Scope\u2028more\x85and\x0bmore</p>"})
+    text = json.dumps(row, ensure_ascii=False) + "\n"
+    report = read(text, "x.jsonl")
+    assert report.ok, report.errors
+    assert [r.reference for r in report.records] == ["ISO 13482:2014"]
+
+
+ROWS_OF_EVERY_KIND = [
+    iso_row(),
+    iso_row(id=2, reference="ISO 13482:2025", publicationDate="2025-03-01", replacedBy=None),
+    iso_row(id=3, reference="ISO/IEC 27001:2022", publicationDate="2022-10-25T00:00:00"),
+    iso_row(id=4, reference="IEC 60947-2:2016", publicationDate="2016-06-01", replacedBy=[2, 3]),
+    iso_row(id=5, reference="iso 9001 : 2015", replacedBy=["ISO 9001:2026"]),
+    iso_row(id=6, reference="ISO 9001", publicationDate="2008-11-14"),
+    iso_row(id=7, reference="ISO 7000:2019", edition="3", currentStage="95.99"),
+    iso_row(id=8, reference="ISO 7001:2019", edition=0),
+    iso_row(id=9, reference="ISO 7002:2019", publicationDate="2015-W38-2"),
+    iso_row(id=10, reference="ISO 7003:2019", publicationDate="2030-01-01"),
+    iso_row(id=11, reference="ISO 7004:2019", replacedBy=0),
+    iso_row(id="12", reference="ISO 7005:2019", replacedBy="[2]"),
+    iso_row(id=13, reference="ISO 13482:2014"),  # a duplicate
+    iso_row(id=14, reference="ISO 7006:2019", supplementType=""),
+    iso_row(id=15, reference="ISO 7007:2019", edition=True),
+    iso_row(id=16, reference="ISO 7008:1800"),
+    iso_row(id=17, reference="ISO 7009:2019", publicationDate=""),
+    iso_row(id=18, reference="ISO 7010:2019", currentStage=12345),
+]
+
+
+def test_the_quick_reading_of_isos_rows_gives_what_the_checked_one_gives(monkeypatch):
+    """Most of ISO's rows are read by a quick path; the checked reading (which names problems)
+    must come to the same records, skips and errors for every kind of row."""
+    text = jsonl(*ROWS_OF_EVERY_KIND)
+    quick = read(text, "x.jsonl")
+    monkeypatch.setattr(
+        "standards.alignment.files._RowReader._iso_as_published", lambda *args: False
+    )
+    checked = read(text, "x.jsonl")
+    assert quick.records == checked.records
+    assert quick.errors == checked.errors
+    assert (quick.drafts, quick.supplements, quick.other_kinds) == (
+        checked.drafts,
+        checked.supplements,
+        checked.other_kinds,
+    )
+    assert len(quick.records) >= 8 and quick.errors  # both kinds are really there

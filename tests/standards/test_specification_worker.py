@@ -6,30 +6,10 @@ from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jisreview.celery import app
-from scripts.local_services import PrivateRedis, wait_for
+from scripts.local_services import wait_for
 from standards.specifications.models import SpecificationDocument
+from tests.brokers import private_broker  # noqa: F401 (the fixture)
 from tests.standards.specifications import CORPUS, load_test_catalog
-
-
-@pytest.fixture
-def private_broker(tmp_path, monkeypatch):
-    """A redis-server of the test's own as the broker: nothing queued elsewhere reaches this worker."""
-    redis = PrivateRedis(tmp_path / "redis")
-    (tmp_path / "redis").mkdir()
-    redis.start()
-    monkeypatch.setenv("CELERY_BROKER_URL", redis.url(0))
-    monkeypatch.setattr(app.conf, "broker_url", redis.url(0))
-    _forget_broker_connections()
-    try:
-        yield redis
-    finally:
-        redis.stop()
-        _forget_broker_connections()
-
-
-def _forget_broker_connections() -> None:
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def _progress(client, ids) -> dict[int, dict]:
@@ -41,12 +21,12 @@ def _progress(client, ids) -> dict[int, dict]:
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("private_broker")
 def test_the_worker_scans_an_upload_and_its_progress_ends_done(
-    private_broker, client, ministry_viewer, django_capture_on_commit_callbacks
+    client, ministry_viewer, django_capture_on_commit_callbacks
 ):
     load_test_catalog()
     names = ["kenchiku_hyojun_shiyosho.pdf", "it_chotatsu_shiyosho.docx", "green_kounyu_kijun.xlsx"]
-    app.conf.task_always_eager = False
     client.force_login(ministry_viewer)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         with django_capture_on_commit_callbacks(execute=True):

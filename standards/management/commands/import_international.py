@@ -55,6 +55,7 @@ class Command(BaseCommand):
             "format": report.format,
             "drafts": report.drafts,
             "supplements": report.supplements,
+            "other_kinds": report.other_kinds,
             **result.summary(),
         }
         if dry_run:
@@ -76,6 +77,9 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(
-            _("Skipped: %(drafts)d draft(s) not yet published, %(supplements)d amendment row(s).")
+            _(
+                "Skipped: %(drafts)d draft(s) not yet published, %(supplements)d amendment "
+                "row(s), %(other_kinds)d deliverable(s) of a kind no JIS cites."
+            )
             % counts
         )
