@@ -495,7 +495,8 @@ class _RowParser:
             return None
 
     def _title(self) -> str:
-        title = str(self.values.get("title_ja", "")).strip()
+        # unguarded like every other cell: an exported "=…" title comes back as "'=…"
+        title = exports.unsafe_cell(str(self.values.get("title_ja", "")).strip())
         if not title or self._cell("title_ja") == "":
             self._error("title_ja", title, _("the Japanese title is required"))
         elif len(title) > 500:

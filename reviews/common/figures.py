@@ -106,7 +106,7 @@ def _writes_figures(sql) -> bool:
 
 def _watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if False and _writes_figures(sql):
+    if _writes_figures(sql):
         connection = context["connection"]
         if connection.in_atomic_block:
             # once a transaction, however many rows it writes; robust: the write has committed, a
@@ -132,6 +132,6 @@ def watch_writes() -> None:
     connection_created.connect(_watch_connection, dispatch_uid="reviews.common.figures")
     # Catalog imports write new standards with COPY on the raw psycopg cursor, which the wrapper
     # does not see; they announce every row they wrote once committed.
-    pass
+    catalog_changed.connect(_catalog_changed, dispatch_uid="reviews.common.figures")
     for connection in connections.all(initialized_only=True):
         _watch_connection(None, connection)

@@ -29,7 +29,7 @@ from reviews.reminders.services import Enqueue, outbox_email
 from reviews.survey import batching
 from reviews.survey import selectors as survey_selectors
 from reviews.survey import services as survey
-from reviews.survey.models import Assignment, RoutingRule
+from reviews.survey.models import Assignment
 from reviews.survey.workflow import OPEN_STATES
 
 logger = logging.getLogger(__name__)
@@ -178,30 +178,12 @@ def person_deactivate(*, user, by) -> Deactivation:
     return outcome
 
 
-def _routes() -> tuple[list[batching.Route], dict[int, object]]:
-    """The routing rules with their active reviewers, as batching reads them."""
-    rules = list(RoutingRule.objects.prefetch_related("reviewers"))
-    users = {u.pk: u for rule in rules for u in rule.reviewers.all() if u.is_active}
-    routes = [
-        batching.Route(
-            rule.kind, rule.value, tuple(u.pk for u in rule.reviewers.all() if u.is_active)
-        )
-        for rule in rules
-    ]
-    return routes, users
-
-
 def _item(assignment: Assignment, pinned: dict[int, tuple[str, str]]) -> batching.Item:
     """What routing reads of an assignment's standard; `pinned`, the pre-check's re-routes of its
     batch's year (standard id → pool), which routing follows before the standard's own fields."""
     standard = assignment.standard
-    return batching.Item(
-        key=assignment.pk,
-        number=standard.number,
-        division=standard.division,
-        drafting_body=standard.drafting_body.name if standard.drafting_body else "",
-        ministries=tuple(m.code for m in standard.ministries.all()),
-        pinned=pinned.get(standard.pk),
+    return survey_selectors.routing_item(
+        standard, pinned=pinned.get(standard.pk), key=assignment.pk
     )
 
 
@@ -222,7 +204,7 @@ def _back_to_routing(user, *, by) -> Deactivation:
         by_batch[assignment.batch_id].append(assignment)
     if not by_batch:
         return outcome
-    routes, users = _routes()
+    routes, users = survey_selectors.routing_pools()
     load = survey_selectors.open_work(list(users))
     sizes = dict(
         Assignment.objects.filter(batch_id__in=list(by_batch))

@@ -18,6 +18,7 @@ from reviews.plan.models import Programme
 from reviews.precheck.models import HandOver, PrecheckAnswer, Reroute, Verdict
 from reviews.precheck.routing import pinned_routes
 from reviews.survey import batching
+from reviews.survey import selectors as survey_selectors
 from reviews.survey.models import Assignment, RoutingRule
 from standards.models import Division, DraftingBody, Standard
 from standards.selectors import ministry_choices
@@ -90,23 +91,7 @@ class YearRouting:
 
 def routes() -> list[batching.Route]:
     """Every routing rule with its active reviewers, as batching reads them (two queries)."""
-    return [
-        batching.Route(
-            rule.kind, rule.value, tuple(u.pk for u in rule.reviewers.all() if u.is_active)
-        )
-        for rule in RoutingRule.objects.prefetch_related("reviewers")
-    ]
-
-
-def item(standard: Standard, pinned: Organisation | None = None) -> batching.Item:
-    return batching.Item(
-        key=standard.pk,
-        number=standard.number,
-        division=standard.division,
-        drafting_body=standard.drafting_body.name if standard.drafting_body else "",
-        ministries=tuple(m.code for m in standard.ministries.all()),
-        pinned=pinned,
-    )
+    return survey_selectors.routing_pools()[0]
 
 
 def year_items(programme: Programme, fiscal_year: int) -> list[batching.Item]:
@@ -163,7 +148,8 @@ def standard_organisations(
 ) -> list[Organisation]:
     """The organisations whose list for the year holds this one standard (as year_routing)."""
     pinned = pinned_routes(programme, fiscal_year).get(standard.pk)
-    return [(r.kind, r.value) for r in batching.routes_for(item(standard, pinned), routes())]
+    item = survey_selectors.routing_item(standard, pinned=pinned)
+    return [(r.kind, r.value) for r in batching.routes_for(item, routes())]
 
 
 # --- whose list a user may answer -------------------------------------------------------------

@@ -41,7 +41,7 @@ def precheck_answer(
     if verdict == Verdict.NOT_OURS and right_body is None and not comment:
         raise ValidationError({"comment": _("Say whose standard it is, or why it is not yours.")})
     with transaction.atomic():
-        _lock(programme)
+        _lock(programme.pk)
         if organisation not in selectors.standard_organisations(programme, fiscal_year, standard):
             raise ValidationError(
                 _("%(number)s is not on the list of %(organisation)s for FY%(year)s.")
@@ -89,7 +89,7 @@ def precheck_confirm_all(
 ) -> int:
     """Confirm every standard of the organisation's list it has not answered yet (a "not ours"
     stays as it is). Returns how many were confirmed."""
-    _lock(programme)
+    _lock(programme.pk)
     routing = selectors.year_routing(programme, fiscal_year)
     answered = set(
         PrecheckAnswer.objects.filter(
@@ -118,10 +118,10 @@ def precheck_confirm_all(
     return len(rows)
 
 
-def _lock(programme: Programme) -> None:
+def _lock(programme_id: int) -> None:
     """One pre-check write at a time per programme: two first answers on the same row (a double
     click, two colleagues) would otherwise both insert it."""
-    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    Programme.objects.select_for_update().filter(pk=programme_id).first()
 
 
 @transaction.atomic
@@ -131,7 +131,10 @@ def mark_resolve(
     """Resolve a "not ours": re-route the standard to the pool `to` for the year (the batches of
     the year go there), or, with `to` None, keep it where it is. Refused (ValidationError) for a
     mark already resolved, a pool with no active reviewer, the pool it is on already, or a
-    standard already in a batch (reassign the batch instead)."""
+    standard already in a batch (reassign the batch instead). Takes the programme's pre-check lock
+    first, as the answers do (the same order, so no deadlock): a re-route never interleaves with an
+    organisation's answer or "confirm all" reading the year's routing."""
+    _lock(answer.programme_id)
     answer = PrecheckAnswer.objects.select_for_update().select_related("standard").get(pk=answer.pk)
     if answer.verdict != Verdict.NOT_OURS or answer.resolution:
         raise ValidationError(_("This mark has already been resolved."))

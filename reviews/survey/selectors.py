@@ -218,7 +218,7 @@ def batch_plan(
         raise ValidationError(_("No questionnaire has been published yet."))
     standards = {entry.standard.pk: entry.standard for entry in entries}
     pinned = pinned_routes(programme, fiscal_year) if reviewer is None else {}
-    items = [_item(s, pinned.get(s.pk)) for s in standards.values()]
+    items = [routing_item(s, pinned=pinned.get(s.pk)) for s in standards.values()]
     cuts, users = _cuts(items, max_size, reviewer)
     criteria = {
         key: value
@@ -244,10 +244,14 @@ def batch_plan(
     return BatchPlan(fiscal_year, due_on, max_size, criteria, form, batches)
 
 
-def _item(standard, pinned: tuple[str, str] | None = None) -> batching.Item:
-    """What routing reads of a standard; `pinned`, the pool the pre-check re-routed it to."""
+def routing_item(
+    standard, *, pinned: tuple[str, str] | None = None, key: int | None = None
+) -> batching.Item:
+    """What routing reads of a standard (its drafting body, division and ministries: select and
+    prefetch them); `pinned`, the pool the pre-check re-routed it to for the year; `key`, what
+    the cuts name it by (the standard's id unless given, e.g. an assignment's)."""
     return batching.Item(
-        key=standard.pk,
+        key=standard.pk if key is None else key,
         number=standard.number,
         division=standard.division,
         drafting_body=standard.drafting_body.name if standard.drafting_body else "",
@@ -256,11 +260,11 @@ def _item(standard, pinned: tuple[str, str] | None = None) -> batching.Item:
     )
 
 
-def _cuts(items, max_size: int, reviewer) -> tuple[list[batching.Cut], dict]:
-    """The cuts and the users they name, by id: all to `reviewer`, else by the routing rules."""
-    if reviewer is not None:
-        return batching.cut(items, max_size=max_size, reviewer=reviewer.pk), {reviewer.pk: reviewer}
-    rules = RoutingRule.objects.prefetch_related("reviewers")
+def routing_pools() -> tuple[list[batching.Route], dict[int, Any]]:
+    """Every routing rule with its active reviewers, as batching reads them, and those reviewers
+    by id (two queries). Batch creation, the pre-check's lists and a deactivated person's work
+    going back to routing all route through this, so they agree on who is in which pool."""
+    rules = list(RoutingRule.objects.prefetch_related("reviewers"))
     users = {u.pk: u for rule in rules for u in rule.reviewers.all() if u.is_active}
     routes = [
         batching.Route(
@@ -268,6 +272,14 @@ def _cuts(items, max_size: int, reviewer) -> tuple[list[batching.Cut], dict]:
         )
         for rule in rules
     ]
+    return routes, users
+
+
+def _cuts(items, max_size: int, reviewer) -> tuple[list[batching.Cut], dict]:
+    """The cuts and the users they name, by id: all to `reviewer`, else by the routing rules."""
+    if reviewer is not None:
+        return batching.cut(items, max_size=max_size, reviewer=reviewer.pk), {reviewer.pk: reviewer}
+    routes, users = routing_pools()
     try:
         cuts = batching.cut(
             items,

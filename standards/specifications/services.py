@@ -87,20 +87,8 @@ def specification_scan_run(*, document_id: int, now=None) -> SpecificationDocume
     whose worker was lost is taken over), scan it with its progress recorded as it goes, and keep
     what it cites. The citations and the state commit together."""
     now = now or timezone.now()
-    claimable = SpecificationDocument.objects.filter(pk=document_id)
-    claimed = claimable.filter(state=ScanState.QUEUED).update(
-        state=ScanState.SCANNING, started_at=now, pages_read=0
-    ) or claimable.filter(state=ScanState.SCANNING, started_at__lt=now - SCAN_LOST_AFTER).update(
-        started_at=now, pages_read=0
-    )
-    if not claimed:
-        document = SpecificationDocument.objects.filter(pk=document_id).first()
-        if document is not None and document.state == ScanState.SCANNING:
-            # another worker holds it, or held it and is not yet taken for lost (a task given
-            # back at once when its worker died): ask again once it would be
-            left = document.started_at + SCAN_LOST_AFTER - now
-            raise ScanHeld(max(left.total_seconds(), 0) + 1)
-        return document
+    if not _claim(document_id, now):
+        return SpecificationDocument.objects.filter(pk=document_id).first()
     document = SpecificationDocument.objects.only("content", "file_name").get(pk=document_id)
 
     def progress(chunks: int) -> None:
@@ -123,6 +111,26 @@ def specification_scan_run(*, document_id: int, now=None) -> SpecificationDocume
         _finish(document_id, state=ScanState.DONE, pages=scan.chunks, pages_read=scan.chunks)
         _announce(standard_ids)
     return SpecificationDocument.objects.get(pk=document_id)
+
+
+def _claim(document_id: int, now) -> bool:
+    """Take the scan with a conditional UPDATE: a queued document, or one whose worker was lost.
+    False: nothing to scan (finished, or gone); ScanHeld: another delivery holds it."""
+    claimable = SpecificationDocument.objects.filter(pk=document_id)
+    lost = now - SCAN_LOST_AFTER
+    if claimable.filter(state=ScanState.QUEUED).update(
+        state=ScanState.SCANNING, started_at=now, pages_read=0
+    ) or claimable.filter(state=ScanState.SCANNING, started_at__lt=lost).update(
+        started_at=now, pages_read=0
+    ):
+        return True
+    held = claimable.filter(state=ScanState.SCANNING).values_list("started_at", flat=True)
+    held_since = held.first()
+    if held_since is not None:
+        # a task given back at once when its worker died finds the scan still held: it asks
+        # again once the scan would count as lost
+        raise ScanHeld((held_since - lost).total_seconds() + 1)
+    return False
 
 
 def specification_rescan(*, document: SpecificationDocument, enqueue: Callable[[int], object]):

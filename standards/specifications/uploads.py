@@ -2,7 +2,9 @@
 refused from its directory alone when it would inflate too far (as DOCX and XLSX are). Files of a
 format the scanner does not read are refused here, not kept."""
 
+import lzma
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -15,6 +17,19 @@ from standards.documents import (
     UnreadableDocument,
     check_inflation,
     supported_suffixes,
+)
+
+# what reading a member of an untrusted ZIP may raise: damaged (a bad CRC, a broken deflate, bzip2
+# or lzma stream, cut short), encrypted (RuntimeError), or compressed in a way Python does not read
+MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
 )
 
 
@@ -70,7 +85,7 @@ def _archive_files(upload, name: str, limits: Limits) -> Iterator[UploadedFile]:
                 continue
             try:
                 yield UploadedFile(shown, archive.read(info))
-            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+            except MEMBER_ERRORS as exc:
                 yield UploadedFile(
                     shown, None, _("This part of the archive is damaged (%s).") % exc
                 )

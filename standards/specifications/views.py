@@ -155,12 +155,19 @@ def specification_progress(request):
                     "state": row["state"],
                     "state_label": str(labels[row["state"]]),
                     "pages_read": row["pages_read"],
+                    "pages_label": _pages_read(row["pages_read"]),
                     "finished": row["state"] in FINISHED_STATES,
                 }
                 for row in rows
             ]
         }
     )
+
+
+def _pages_read(count: int) -> str:
+    if not count:
+        return ""
+    return ngettext("%(counter)s page read", "%(counter)s pages read", count) % {"counter": count}
 
 
 # --- the fix-it list ------------------------------------------------------------------------------

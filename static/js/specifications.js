@@ -1,5 +1,6 @@
-// Pages showing documents being scanned ask where their scans are every second and reload once
-// every one has finished, so the citations and their counts appear without a click.
+// Pages showing documents being scanned ask where their scans are every second (the state and the
+// pages read so far, in words) and reload once every one has finished, so the citations and their
+// counts appear without a click.
 const POLL_EVERY_MS = 1000;
 
 function followScans(holder) {
@@ -11,8 +12,12 @@ function followScans(holder) {
       .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
       .then((answer) => {
         for (const doc of answer.documents) {
-          document.querySelectorAll(`[data-scan-document="${doc.id}"] [data-scan-label]`).forEach((label) => {
+          const holder = `[data-scan-document="${doc.id}"]`;
+          document.querySelectorAll(`${holder} [data-scan-label]`).forEach((label) => {
             label.textContent = doc.state_label;
+          });
+          document.querySelectorAll(`${holder} [data-scan-pages]`).forEach((pages) => {
+            pages.textContent = doc.pages_label;
           });
         }
         if (answer.documents.every((doc) => doc.finished)) {

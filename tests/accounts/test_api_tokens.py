@@ -156,8 +156,9 @@ def test_tokens_page_lists_ones_own_tokens_without_the_keys(reviewer, other_revi
     assert theirs[:8] not in body
     token = AuthToken.objects.get(user=reviewer)
     assert timezone.localtime(token.expiry).strftime("%Y-%m-%d %H:%M") in body
-    # the page is in the navigation of every page
-    assert 'href="/accounts/tokens/"' in client.get("/standards/").content.decode()
+    # every page leads to the account page (the user's name in the header), which leads here
+    assert 'href="/accounts/security/"' in client.get("/standards/").content.decode()
+    assert 'href="/accounts/tokens/"' in client.get("/accounts/security/").content.decode()
 
 
 def test_tokens_page_revokes_ones_own_token_only(reviewer, other_reviewer, client):

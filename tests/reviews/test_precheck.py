@@ -240,3 +240,91 @@ def test_a_pool_left_without_active_reviewers_leaves_the_standard_unrouted(
     assert world.a[0].pk in routing.unrouted
     with pytest.raises(ValidationError, match="No routing rule covers"):
         cut(world, coordinator)
+
+
+def _in_thread(target, errors: list):
+    """Run `target` on its own database connection; what it raises lands in `errors`."""
+    import threading
+
+    from django.db import connection
+
+    done = threading.Event()
+
+    def run():
+        try:
+            target()
+        except Exception as error:  # the test asserts on it
+            errors.append(error)
+        finally:
+            connection.close()
+            done.set()
+
+    threading.Thread(target=run).start()
+    return done
+
+
+def _holding_the_lock(first, errors: list):
+    """`first` runs in a transaction on another connection that stays open (its writes and row
+    locks held) until the returned event is set."""
+    import threading
+
+    from django.db import transaction
+
+    ready, release = threading.Event(), threading.Event()
+
+    def hold():
+        with transaction.atomic():
+            first()
+            ready.set()
+            release.wait(timeout=30)
+
+    finished = _in_thread(hold, errors)
+    assert ready.wait(timeout=30)
+    return release, finished
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_colleagues_answering_the_same_row_at_once_make_one_answer(world, reviewer):
+    """The first answer of a row is an insert: the second colleague waits on the programme's
+    lock for the first to commit, then changes that answer instead of inserting a second (which
+    the unique constraint would refuse with an error page)."""
+    errors: list = []
+    colleague = world.colleague
+    release, first_done = _holding_the_lock(
+        lambda: answer(world, world.a[0], Verdict.CONFIRMED, reviewer), errors
+    )
+    second_done = _in_thread(
+        lambda: answer(world, world.a[0], Verdict.NOT_OURS, colleague, comment="B's"), errors
+    )
+    try:
+        assert not second_done.wait(timeout=1.0)  # waiting for the first
+    finally:
+        release.set()
+    assert first_done.wait(timeout=30) and second_done.wait(timeout=30)
+    assert errors == []
+    row = PrecheckAnswer.objects.get(standard=world.a[0])
+    assert (row.verdict, row.answered_by) == (Verdict.NOT_OURS, colleague)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_resolution_waits_for_an_answer_being_written(world, reviewer, coordinator):
+    """A coordinator re-routing while the organisation confirms its whole list: the re-route
+    waits for the confirmation to commit, so "confirm all" never reads a list that is changing."""
+    errors: list = []
+    mark = answer(world, world.a[0], Verdict.NOT_OURS, reviewer, comment="B's")
+    release, first_done = _holding_the_lock(
+        lambda: services.precheck_confirm_all(
+            programme=world.programme, fiscal_year=2026, organisation=A, by=reviewer
+        ),
+        errors,
+    )
+    resolved = _in_thread(lambda: services.mark_resolve(answer=mark, to=B, by=coordinator), errors)
+    try:
+        assert not resolved.wait(timeout=1.0)
+    finally:
+        release.set()
+    assert first_done.wait(timeout=30) and resolved.wait(timeout=30)
+    assert errors == []
+    assert Reroute.objects.get().to_value == BODY_B

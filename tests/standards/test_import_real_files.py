@@ -442,7 +442,7 @@ def _catalog(tmp_path):
     ]
     # what public lists write for "none", and what a spreadsheet would take for a formula: the
     # export guards it with an apostrophe, which the import takes off again
-    report = ["TR Z 0001:2020", "報告書", "+Appendix", "2020-01-10", "", "", "", "", "", "－"]
+    report = ["TR Z 0001:2020", "=報告書", "+Appendix", "2020-01-10", "", "", "", "", "", "－"]
     report += ["withdrawn"]
     buffer = io.StringIO()
     csv.writer(buffer).writerows([FULL.split(","), next(csv.reader([FULL_ROW])), wbgt, report])

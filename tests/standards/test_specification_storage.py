@@ -169,6 +169,35 @@ def test_the_documents_of_an_upload_do_not_keep_their_content_in_memory(meti):
     assert all("content" in o.document.get_deferred_fields() for o in outcomes)
 
 
+def _damaged_zip() -> SimpleUploadedFile:
+    """good.txt as it is, locked.txt marked encrypted, broken.txt with its deflate stream broken."""
+    text = b"JIS A 5308 " * 200
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in ("good.txt", "locked.txt", "broken.txt"):
+            archive.writestr(name, text + name.encode())
+    data = bytearray(buffer.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        locked, broken = archive.getinfo("locked.txt"), archive.getinfo("broken.txt")
+    # the "encrypted" flag, in the member's local header and in its entry of the central directory
+    data[locked.header_offset + 6] |= 1
+    central = [i for i in range(len(data)) if data[i : i + 4] == b"PK\x01\x02"]
+    data[central[1] + 8] |= 1
+    start = broken.header_offset + 30 + len("broken.txt")
+    data[start : start + 8] = b"\xff" * 8
+    return SimpleUploadedFile("damaged.zip", bytes(data))
+
+
+def test_a_damaged_or_encrypted_part_of_a_zip_is_refused_and_the_rest_kept(meti):
+    outcomes = services.specifications_upload(ministry=meti, files=[_damaged_zip()])
+    assert [(o.name, o.created, bool(o.problem)) for o in outcomes] == [
+        ("damaged.zip/good.txt", True, False),
+        ("damaged.zip/locked.txt", False, True),
+        ("damaged.zip/broken.txt", False, True),
+    ]
+    assert "encrypted" in outcomes[1].problem
+
+
 def test_the_command_stores_what_it_reads_for_the_ministry(catalog, capsys):
     call_command(
         "scan_specifications",

@@ -144,15 +144,22 @@ def test_progress_says_where_each_scan_is(
     queued, _new = services.specification_upload(
         ministry=Ministry.objects.get(code="METI"), file_name="x.txt", content=b"JIS A 5308"
     )
-    client.force_login(ministry_viewer)
+    SpecificationDocument.objects.filter(pk=queued.pk).update(state="scanning", pages_read=40)
+    client.force_login(in_english(client) and ministry_viewer)
     client.get("/standards/specifications/progress/")  # the session is recorded on the first
     # user, role groups, the documents' states
     with django_assert_num_queries(3):
         answer = client.get(
             f"/standards/specifications/progress/?id={done.pk}&id={queued.pk}"
         ).json()
-    states = {row["id"]: (row["state"], row["finished"]) for row in answer["documents"]}
-    assert states == {done.pk: ("done", True), queued.pk: ("queued", False)}
+    states = {
+        row["id"]: (row["state"], row["finished"], row["pages_label"])
+        for row in answer["documents"]
+    }
+    assert states == {
+        done.pk: ("done", True, f"{done.pages} pages read"),
+        queued.pk: ("scanning", False, "40 pages read"),
+    }
 
 
 def _fix_it_rows(response) -> list[list[str]]:
