@@ -12,6 +12,7 @@ from operator import itemgetter
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy
 
+from standards.alignment.rule import newer_edition_text
 from standards.models import (
     Alignment,
     Degree,
@@ -229,10 +230,9 @@ def catalog_columns() -> list[tuple[str, Callable[[dict], object]]]:
 
 def _newer_edition(record: dict) -> str:
     """ "ISO 13482:2025 (2025-03-01)": the newer edition and its date, when there is one."""
-    newer, day = record["alignment__newer_reference"], record["alignment__newer_published_on"]
-    if not newer:
-        return ""
-    return f"{newer} ({day.isoformat()})" if day else newer
+    return newer_edition_text(
+        record["alignment__newer_reference"], record["alignment__newer_published_on"]
+    )
 
 
 def catalog_records(queryset, fields=CATALOG_FIELDS, *, chunk_size: int = 2000) -> Iterator[dict]:

@@ -13,9 +13,9 @@ from standards.dates import fiscal_year_label
 def _year_choices(programme, default_year: int) -> list:
     """The programme's years as their readers name them (令和9年度, FY2027), the blank choice
     being the year under check."""
-    return [
-        ("", _("%(year)s (being checked)") % {"year": fiscal_year_label(default_year)})
-    ] + [(y, fiscal_year_label(y)) for y in programme.fiscal_years]
+    return [("", _("%(year)s (being checked)") % {"year": fiscal_year_label(default_year)})] + [
+        (y, fiscal_year_label(y)) for y in programme.fiscal_years
+    ]
 
 
 class DraftingBodyField(forms.ModelChoiceField):

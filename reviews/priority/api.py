@@ -8,6 +8,7 @@ from reviews.priority import rule, selectors
 from reviews.priority.filters import PriorityStandardFilter
 from reviews.survey.exports import related, survey_table
 from reviews.survey.models import Usability
+from standards.alignment.rule import newer_edition_text
 from standards.api import ExportableListMixin, export_schema
 from standards.models import Standard
 
@@ -84,12 +85,20 @@ class PriorityStandardSerializer(serializers.ModelSerializer):
     def get_reasons(self, standard):
         verdict = related(standard, "priority")
         codes = verdict.reasons if verdict else []
+        alignment = related(standard, "alignment")
+        newer = (
+            newer_edition_text(alignment.newer_reference, alignment.newer_published_on)
+            if alignment
+            else ""
+        )
         return [
             {"code": code, "label": label}
             for code, label in zip(
                 codes,
                 rule.reasons_in_words(
-                    codes, cited_documents=verdict.cited_documents if verdict else 0
+                    codes,
+                    cited_documents=verdict.cited_documents if verdict else 0,
+                    newer_edition=newer,
                 ),
                 strict=True,
             )

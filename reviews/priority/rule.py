@@ -67,21 +67,25 @@ def strongest_first(reasons) -> list[str]:
     return sorted(reasons, key=lambda code: rank.get(code, len(rank)))
 
 
-def reasons_in_words(reasons, *, cited_documents: int = 0) -> list[str]:
+def reasons_in_words(reasons, *, cited_documents: int = 0, newer_edition: str = "") -> list[str]:
     """The reasons in words, strongest first; "cited in procurement specifications" with the
-    number of documents citing the standard."""
+    number of documents citing the standard; "international counterpart revised" with the newer
+    edition ("ISO 13482:2025 (2025-03-01)", standards.alignment)."""
     return [
-        reason_in_words(code, cited_documents=cited_documents) for code in strongest_first(reasons)
+        reason_in_words(code, cited_documents=cited_documents, newer_edition=newer_edition)
+        for code in strongest_first(reasons)
     ]
 
 
-def reason_in_words(code: str, *, cited_documents: int = 0) -> str:
+def reason_in_words(code: str, *, cited_documents: int = 0, newer_edition: str = "") -> str:
     if code == "cited_in_specifications" and cited_documents:
         return ngettext(
             "Cited in procurement specifications (%(count)d document)",
             "Cited in procurement specifications (%(count)d documents)",
             cited_documents,
         ) % {"count": cited_documents}
+    if code == "international_revised" and newer_edition:
+        return _("International counterpart revised: %(newer)s") % {"newer": newer_edition}
     return str(LABELS.get(code, code))
 
 

@@ -12,6 +12,7 @@ from reviews.priority import rule, selectors
 from reviews.priority.filters import PriorityStandardFilter
 from reviews.survey.exports import related, survey_table
 from standards import exports
+from standards.alignment.rule import newer_edition_text
 from standards.selectors import ministry_choices, today
 
 PAGE_SIZE = 50
@@ -39,9 +40,15 @@ def priority_list(request):
     page = Paginator(result, PAGE_SIZE).get_page(request.GET.get("page"))
     for standard in page:
         verdict = related(standard, "priority")
+        alignment = related(standard, "alignment")
         standard.reasons_in_words = rule.reasons_in_words(
             verdict.reasons if verdict else [],
             cited_documents=verdict.cited_documents if verdict else 0,
+            newer_edition=newer_edition_text(
+                alignment.newer_reference, alignment.newer_published_on
+            )
+            if alignment
+            else "",
         )
         standard.survey_outcome = related(standard, "outcome")
     query = request.GET.copy()

@@ -10,6 +10,7 @@ from reviews.survey import selectors
 from reviews.survey.filters import action_choices
 from reviews.survey.models import Usability
 from standards import exports
+from standards.alignment.rule import newer_edition_text
 
 SURVEY_FIELDS = (
     "priority__is_priority",
@@ -53,6 +54,9 @@ def survey_columns() -> list[tuple[str, callable]]:
                 rule.reasons_in_words(
                     r["priority__reasons"] or (),
                     cited_documents=r["priority__cited_documents"] or 0,
+                    newer_edition=newer_edition_text(
+                        r["alignment__newer_reference"], r["alignment__newer_published_on"]
+                    ),
                 )
             ),
         ),

@@ -114,6 +114,14 @@ def overall(verdicts: Iterable[Verdict]) -> Verdict | None:
     return min(found, key=lambda v: OVERALL_ORDER.index(v.status))
 
 
+def newer_edition_text(reference: str, published_on: dt.date | None) -> str:
+    """ "ISO 13482:2025 (2025-03-01)": a newer edition and its date, as lists and exports write it
+    ("" without one)."""
+    if not reference:
+        return ""
+    return f"{reference} ({published_on.isoformat()})" if published_on else reference
+
+
 def prefilled_answer(status: str | None) -> str:
     """The questionnaire's "has the international standard been revised?" answer this status gives:
     yes when revised, no when aligned, n.a. without a counterpart; none when withdrawn or unknown

@@ -33,8 +33,8 @@ def invited(django_user_model, coordinator, outsider):
     roster makes the e-mail address the user name, often too long for a phone's line."""
     reviewers = Group.objects.get(name=Role.REVIEWER)
     hanako = django_user_model.objects.create_user(
-        username="hanako.sato.0001@standards-association.example.or.jp",
-        email="hanako.sato.0001@standards-association.example.or.jp",
+        username="hanako.sato.0001@japanesestandards.example.or.jp",
+        email="hanako.sato.0001@japanesestandards.example.or.jp",
         first_name="花子",
         last_name="佐藤",
         drafting_body=None,
@@ -109,7 +109,7 @@ def test_people_and_invitation_journey(
         # Resend: a new link, the old one stops working; back on the same filtered list.
         rows.first.locator("form button[type=submit]").click()
         expect(page.locator(".messages .success, .messages li").first).to_contain_text(
-            "hanako.sato.0001@standards-association.example.or.jp"
+            "hanako.sato.0001@japanesestandards.example.or.jp"
         )
         assert "state=invited" in page.url
         look(page, "02-resent")

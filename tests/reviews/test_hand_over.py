@@ -202,6 +202,21 @@ def test_the_api_hands_over_and_refuses_with_400(token_client, world, reviewer, 
     assert api.post(url, {"to": "rev3"}, format="json").status_code == 404
 
 
+def test_a_signed_in_browser_hands_over_only_with_the_csrf_token(world, reviewer, mine):
+    """The page and the API alike: a session without the token (another site's form) is refused."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reviewer)
+    page = reverse("reviews:assignment-hand-over", args=[mine.pk])
+    assert browser.post(page, {"to": world.colleague.pk}).status_code == 403
+    api = f"/api/assignments/{mine.pk}/hand-over/"
+    response = browser.post(api, {"to": "rev3"}, content_type="application/json")
+    assert response.status_code == 403
+    mine.refresh_from_db()
+    assert mine.reviewer == reviewer and not HandOver.objects.exists()
+
+
 def test_the_api_refuses_an_accepted_assignment_with_400(
     token_client, world, reviewer, coordinator, mine
 ):

@@ -202,3 +202,19 @@ def test_evidence_from_a_hostile_designation_is_escaped_everywhere_it_shows(
         page = client.get(url).content.decode()
         assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page, url
         assert HOSTILE not in page, url
+
+
+def test_the_priority_reason_names_the_newer_edition_on_the_list_the_api_and_the_export(
+    client, ministry_viewer, standards, django_capture_on_commit_callbacks
+):
+    align(django_capture_on_commit_callbacks)
+    client.force_login(ministry_viewer)
+    in_english(client)
+    reason = "International counterpart revised: ISO 13482:2025 (2025-03-01)"
+    assert reason in client.get("/reviews/priorities/?alignment=revised").content.decode()
+    (row,) = client.get("/api/priorities/?alignment=revised").json()["results"]
+    assert {"code": "international_revised", "label": reason} in row["reasons"]
+    response = client.get("/reviews/priorities/export.csv?alignment=revised")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    (exported,) = list(csv.DictReader(io.StringIO(text)))
+    assert reason in exported["Priority reasons"]

@@ -242,7 +242,7 @@ def test_a_pool_left_without_active_reviewers_leaves_the_standard_unrouted(
         cut(world, coordinator)
 
 
-def _in_thread(target, errors: list):
+def _in_thread(target, errors: list, name: str | None = None):
     """Run `target` on its own database connection; what it raises lands in `errors`."""
     import threading
 
@@ -259,7 +259,7 @@ def _in_thread(target, errors: list):
             connection.close()
             done.set()
 
-    threading.Thread(target=run).start()
+    threading.Thread(target=run, name=name).start()
     return done
 
 
@@ -309,22 +309,38 @@ def test_two_colleagues_answering_the_same_row_at_once_make_one_answer(world, re
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_resolution_waits_for_an_answer_being_written(world, reviewer, coordinator):
-    """A coordinator re-routing while the organisation confirms its whole list: the re-route
-    waits for the confirmation to commit, so "confirm all" never reads a list that is changing."""
+def test_a_change_of_mind_while_the_mark_is_resolved_waits_and_is_refused(
+    world, reviewer, coordinator, monkeypatch
+):
+    """The organisation takes back its "not ours" just as a coordinator re-routes it. Both take
+    the programme's lock first, then the mark: the change of mind waits, then is refused as
+    resolved. (Were the mark locked first, the re-route's insert would wait for the programme row
+    the answer holds while the answer waits for the mark: a deadlock, an error page.)"""
+    import threading
+
     errors: list = []
     mark = answer(world, world.a[0], Verdict.NOT_OURS, reviewer, comment="B's")
-    release, first_done = _holding_the_lock(
-        lambda: services.precheck_confirm_all(
-            programme=world.programme, fiscal_year=2026, organisation=A, by=reviewer
-        ),
-        errors,
+    paused, go_on = threading.Event(), threading.Event()
+    routes = selectors.routes
+
+    def slow_routes():  # the coordinator's thread stops between locking and re-routing
+        if threading.current_thread().name == "resolve":
+            paused.set()
+            go_on.wait(timeout=30)
+        return routes()
+
+    monkeypatch.setattr(selectors, "routes", slow_routes)
+    resolving = _in_thread(
+        lambda: services.mark_resolve(answer=mark, to=B, by=coordinator), errors, name="resolve"
     )
-    resolved = _in_thread(lambda: services.mark_resolve(answer=mark, to=B, by=coordinator), errors)
+    assert paused.wait(timeout=30)
+    changing = _in_thread(lambda: answer(world, world.a[0], Verdict.CONFIRMED, reviewer), errors)
     try:
-        assert not resolved.wait(timeout=1.0)
+        assert not changing.wait(timeout=1.5)  # behind the coordinator
     finally:
-        release.set()
-    assert first_done.wait(timeout=30) and resolved.wait(timeout=30)
-    assert errors == []
+        go_on.set()
+    assert resolving.wait(timeout=30) and changing.wait(timeout=30)
+    assert [type(e) for e in errors] == [ValidationError]  # refused: a coordinator resolved it
+    mark.refresh_from_db()
+    assert (mark.verdict, mark.resolution) == (Verdict.NOT_OURS, Resolution.REROUTED)
     assert Reroute.objects.get().to_value == BODY_B

@@ -229,6 +229,37 @@ def test_the_overview_is_for_coordinators(client, world, reviewer):
     assert client.get(reverse("reviews:precheck-overview")).status_code == 403
 
 
+def test_only_coordinators_open_or_resolve_a_mark(client, world, reviewer, marked):
+    """Not even the reviewer who made the mark: a mark's id guessed or copied resolves nothing."""
+    client.force_login(reviewer)
+    url = reverse("reviews:precheck-mark", args=[marked.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"to": B, "action": "reroute"}).status_code == 403
+    assert client.post(url, {"action": "keep"}).status_code == 403
+    marked.refresh_from_db()
+    assert marked.resolution == "" and not Reroute.objects.exists()
+
+
+def test_another_organisations_list_is_not_opened_by_naming_it(
+    client, world, reviewer, other_reviewer
+):
+    """B's key typed into the query is not one of the reviewer's choices: their own list shows."""
+    client.force_login(reviewer)
+    page = text(client.get(reverse("reviews:precheck"), {"organisation": B}))
+    assert all(s.number in page for s in world.a)
+    assert not any(s.number in page for s in world.b)
+
+
+def test_answers_need_the_csrf_token(world, reviewer):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reviewer)
+    response = post(client, organisation=A, standard=world.a[0].pk, verdict="confirmed")
+    assert response.status_code == 403
+    assert not PrecheckAnswer.objects.exists()
+
+
 def test_resolving_on_the_mark_page_reroutes_with_history(
     client, world, coordinator, marked, other_reviewer
 ):
