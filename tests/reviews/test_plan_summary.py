@@ -142,3 +142,25 @@ def test_locked_years_and_manual_moves_count_in_the_least_capacity(
     plan_services.plan_year_lock(programme=backlog, year=2027, by=coordinator)
     body = token_client(coordinator).get("/api/plan/summary/").json()
     assert (body["min_on_time_limit"], body["late_at_any_capacity"]) == (11, 9)
+
+
+def test_the_screen_says_which_standards_the_least_capacity_keeps_on_time(
+    client, coordinator, backlog
+):
+    """With none late at any capacity the least capacity surveys every standard on time; once a
+    standard is late whatever the capacity, the sentence says it counts only those that can be."""
+    from tests.conftest import in_english
+
+    in_english(client)
+    client.force_login(coordinator)
+    every = "The smallest yearly capacity that surveys every standard on time is"
+    still = "surveys on time every standard that can still be on time is"
+    page = client.get("/reviews/plan/").content.decode()
+    assert every in page and still not in page
+    entry = PlanEntry.objects.filter(fiscal_year=2026).first()
+    plan_services.plan_entry_move(
+        entry=entry, fiscal_year_to=2029, note="asked", by=coordinator, today=dt.date(2026, 3, 1)
+    )
+    page = client.get("/reviews/plan/").content.decode()
+    assert still in page and every not in page
+    assert 'data-unavoidable="1"' in page
