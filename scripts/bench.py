@@ -433,6 +433,7 @@ CHILDREN = {
     "plan_screen": child_plan_screen,
     "survey_pages": child_survey_pages,
     "ministry": child_ministry,
+    "reads": "bench_reads.child_reads",
     "sweep": child_sweep,
     "precheck": "bench_precheck.child_precheck",
     "import_updates": "bench_import_updates.child_import_updates",  # changes the demo catalog
@@ -645,6 +646,34 @@ FIGURES = [
         "s",
     ),
     reported("#16   make its {precheck[batches]} batches", "precheck.create_seconds", "s"),
+    # scripts/bench_reads.py: over HTTP, gunicorn as shipped, token authentication
+    at_most("#18 catalog page of 50 over HTTP, median", "reads.catalog.median_ms", 20, "ms", 1),
+    at_most("#18   p95", "reads.catalog.p95_ms", 40, "ms", 1),
+    at_most("#18   SQL queries per request", "reads.catalog.queries", 5, digits=0),
+    at_most("#18 METI priority list over HTTP, median", "reads.priorities.median_ms", 20, "ms", 1),
+    at_most("#18   p95", "reads.priorities.p95_ms", 40, "ms", 1),
+    at_most("#18   SQL queries per request", "reads.priorities.queries", 5, digits=0),
+    at_most(
+        "#18 progress report, METI viewer over HTTP, median",
+        "reads.progress.median_ms",
+        20,
+        "ms",
+        1,
+    ),
+    at_most("#18   p95", "reads.progress.p95_ms", 40, "ms", 1),
+    at_most("#18   SQL queries per request", "reads.progress.queries", 5, digits=0),
+    at_most(
+        "#18 progress report, coordinator over HTTP, median",
+        "reads.progress_all.median_ms",
+        20,
+        "ms",
+        1,
+    ),
+    at_most("#18   p95", "reads.progress_all.p95_ms", 40, "ms", 1),
+    at_most("#18   SQL queries per request", "reads.progress_all.queries", 5, digits=0),
+    at_most("#18 plan summary over HTTP, median", "reads.plan_summary.median_ms", 20, "ms", 1),
+    at_most("#18   p95", "reads.plan_summary.p95_ms", 40, "ms", 1),
+    at_most("#18   SQL queries per request", "reads.plan_summary.queries", 5, digits=0),
     # scripts/bench_import_updates.py: after the ones above, as it changes the demo catalog
     at_most(
         "#12 import form, {import_updates[updated]} standards updated ({import_updates[withdrawn]} "
@@ -763,6 +792,13 @@ FIGURES = [
         "req/s",
         0,
         "as measured",
+    ),
+    reported(
+        "#18   what the servers could answer on two cores of their own (2 cores ÷ CPU per request)",
+        f"{STEADY}.servers_rps_on_two_cores",
+        "req/s",
+        0,
+        "≥ 200 (#18)",
     ),
     Figure(
         "#7   latency p50 / p95 / p99",

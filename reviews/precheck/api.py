@@ -15,7 +15,9 @@ from reviews.survey.models import Assignment
 
 class HandOverSerializer(serializers.Serializer):
     to = serializers.CharField(help_text="The colleague's username")
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000
+    )  # as the page's form
 
 
 class HandOverResultSerializer(serializers.Serializer):

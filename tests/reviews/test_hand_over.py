@@ -195,6 +195,8 @@ def test_the_api_hands_over_and_refuses_with_400(token_client, world, reviewer, 
     assert unknown.status_code == 400 and "to" in unknown.json()
     missing = api.post(url, {}, format="json")
     assert missing.status_code == 400 and "to" in missing.json()
+    too_long = api.post(url, {"to": "rev3", "comment": "x" * 2001}, format="json")
+    assert too_long.status_code == 400 and "comment" in too_long.json()
     done = api.post(url, {"to": "rev3", "comment": "休暇"}, format="json")
     assert done.status_code == 201
     assert done.json()["to_reviewer"] == "rev3"

@@ -68,6 +68,22 @@ def test_everyone_is_shown_with_their_state(client, coordinator, crowd):
     }
 
 
+def test_a_user_name_that_is_the_address_is_shown_once(client, django_user_model, coordinator):
+    """The roster makes the e-mail address the user name: the row names it once, not twice."""
+    roster_made = django_user_model.objects.create_user(
+        username="hanako.sato@example.or.jp",
+        email="Hanako.Sato@example.or.jp",
+        first_name="花子",
+        last_name="佐藤",
+    )
+    roster_made.groups.add(Group.objects.get(name=Role.REVIEWER))
+    _person(django_user_model, "taro")  # a user name of its own: both are shown
+    client.force_login(coordinator)
+    html = client.get(PEOPLE).content.decode()
+    assert html.count("hanako.sato@example.or.jp") + html.count("Hanako.Sato@example.or.jp") == 1
+    assert "taro · taro@example.jp" in html
+
+
 def test_only_coordinators_see_people(client, reviewer, ministry_viewer):
     for user in (reviewer, ministry_viewer):
         client.force_login(user)

@@ -187,6 +187,16 @@ def test_the_list_costs_the_same_queries_for_a_small_or_a_large_year(
     world = precheck_world.build(
         django_user_model, reviewer=reviewer, other_reviewer=other_reviewer, n_a=20, n_b=5
     )
+    for standard in world.a[:3]:  # marks naming the right body: the body is read with them
+        services.precheck_answer(
+            programme=world.programme,
+            fiscal_year=2026,
+            organisation=("drafting_body", BODY_A),
+            standard=standard,
+            verdict=Verdict.NOT_OURS,
+            right_body=world.body_c,
+            by=reviewer,
+        )
     services.precheck_confirm_all(
         programme=world.programme,
         fiscal_year=2026,
