@@ -138,11 +138,11 @@ def test_amendments_belong_to_their_standard(tmp_path):
     [standard] = Standard.objects.all()
     assert standard.number == "JIS C 8201-2-1"
     assert standard.amendments == ["JIS C 8201-2-1:2011/追補1:2018", "JIS C 8201-2-1:2011/追補2"]
-    assert "2 amendment(s) recorded" in out
+    assert "2 amendment(s);" in out
     assert "JIS Z 9999 is neither in the catalog nor in this file" in err
     # the same amendments again: nothing new; a later file may add one to the stored standard
     out, _err = run(tmp_path, data)
-    assert "0 updated" in out and "0 amendment(s) recorded" in out
+    assert "0 updated" in out and "0 amendment(s);" in out
     run(tmp_path, csv_file(cells(number="JIS C 8201-2-1:2011/AMD 3:2024", title="追補3")))
     standard.refresh_from_db()
     assert standard.amendments[-1] == "JIS C 8201-2-1:2011/追補3:2024"
@@ -156,7 +156,7 @@ def test_technical_specifications_and_reports_are_stored_but_not_planned(tmp_pat
         cells(number="TR Z 0001", title="報告書"),
     )
     out, _err = run(tmp_path, data)
-    assert "3 created" in out and "2 TS/TR document(s) stored, not planned" in out
+    assert "3 created" in out and "2 TS/TR document(s), outside the five-year plan" in out
     kinds = dict(Standard.objects.values_list("number", "kind"))
     assert kinds == {"JIS B 8445": Kind.JIS, "TS A 0006": Kind.TS, "TR Z 0001": Kind.TR}
     assert list(Standard.objects.plannable().values_list("number", flat=True)) == ["JIS B 8445"]

@@ -140,8 +140,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             _(
-                "%(warnings)d warning(s); %(not_planned)d TS/TR document(s) stored, not planned; "
-                "%(amendments)d amendment(s) recorded; %(older)d older edition(s) not applied."
+                "%(warnings)d warning(s); %(not_planned)d TS/TR document(s), outside the five-year "
+                "plan; %(amendments)d amendment(s); %(older)d older edition(s) not applied."
             )
             % counts
         )
