@@ -39,8 +39,9 @@ class HandOverView(APIView):
 
     @extend_schema(request=HandOverSerializer, responses={201: HandOverResultSerializer})
     def post(self, request, pk: int):
+        data = request.data  # a body that is not JSON is refused (400) before anything is looked up
         assignment = get_object_or_404(Assignment, pk=pk, reviewer=request.user)
-        body = HandOverSerializer(data=request.data)
+        body = HandOverSerializer(data=data)
         body.is_valid(raise_exception=True)
         to = get_user_model().objects.filter(username=body.validated_data["to"]).first()
         try:

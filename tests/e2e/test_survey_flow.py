@@ -94,7 +94,7 @@ def test_reviewer_and_coordinator_round_trip(live_server, pages, survey, coordin
     expect(boss.locator(".messages")).to_contain_text("差し戻")
 
     me.goto(assignment_url)
-    expect(me.locator(".notice")).to_contain_text("調達者の具体例を追記してください")
+    expect(me.locator(".notice[role=alert]")).to_contain_text("調達者の具体例を追記してください")
     expect(me.locator("input[name=procurers_detail]")).to_have_value("国土交通省 共通仕様書")
     me.fill("input[name=procurers_detail]", "国土交通省 公共建築工事標準仕様書")
     me.click("button[value=submit]")
