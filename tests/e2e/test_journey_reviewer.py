@@ -172,7 +172,9 @@ def test_reviewer_journey(live_server, browser, work, reviewer, coordinator, wid
         expect(notice).to_contain_text(assignment.standard.number)
         shot(page, language, width, "5-notifications")
         notice.locator("a").click()
-        expect(page.locator(".notice[role=alert]")).to_contain_text("調達者の具体例を追記してください")
+        expect(page.locator(".notice[role=alert]")).to_contain_text(
+            "調達者の具体例を追記してください"
+        )
 
         # the standard's page: its year in the plan, and the assignment's state
         page.locator("h1 a").click()
