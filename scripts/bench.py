@@ -778,7 +778,6 @@ FIGURES = [
         1,
         "s",
     ),
-    reported("#15   plan and write it", "real_plan.plan_and_write_seconds", "s"),
     reported(
         "#15   surveyed late at 2,200 a year; on time from {real_plan[min_on_time_capacity]} a year",
         "real_plan.late",

@@ -1,6 +1,6 @@
 """Planning the real-shaped catalog (issue #15): ~10,600 valid JIS with the real backlog, planned from
 scratch for five fiscal years of 2,200. Target: ≤ 1 s for the plan (reading the standards and solving);
-writing the plan is shown beside it. Also prints the backlog figures the plan screen states.
+writing a plan is measured on the demo catalog. Also prints the backlog figures the plan screen states.
 
 scripts/bench.py runs child_real_plan() in a process of its own after the real-catalog import (the
 catalog then holds the real list); run alone, this file makes its own scratch database:
@@ -8,7 +8,6 @@ catalog then holds the real list); run alone, this file makes its own scratch da
     .venv/bin/python scripts/bench_real_plan.py
 """
 
-import datetime as dt
 import json
 import os
 import subprocess
@@ -18,7 +17,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = dt.date(2026, 11, 28)
 TARGET_SECONDS = 1.0
 
 
@@ -35,31 +33,27 @@ def _ensure_real_catalog() -> None:
 
 
 def child_real_plan() -> dict:
-    from reviews.plan import backlog, planning, selectors, services
-    from reviews.plan.models import PlanEntry, Programme
+    """The plan of the real catalog from scratch: a programme of five years from FY2026 at 2,200 a
+    year that has planned nothing yet (unsaved, so no year is locked and nothing is written; writing a
+    plan is measured on the demo catalog)."""
+    from reviews.plan import backlog, planning, selectors
+    from reviews.plan.models import Programme
 
     _ensure_real_catalog()
-    programme = Programme.objects.filter(start_fy=2026).first() or (
-        services.programme_get_or_create(start_fy=2026, years=5, capacity=2200)
-    )
-    PlanEntry.objects.filter(programme=programme).delete()
+    programme = Programme(start_fy=2026, years=5, yearly_capacity=2200)
     started = time.perf_counter()
-    locked = selectors.locked_years(programme, TODAY)
+    locked = frozenset()
     items, _ids = selectors.planning_items(programme, locked)
     problem = planning.Problem(
         programme.start_fy, programme.years, programme.capacity_limit, items, locked
     )
     plan = planning.solve(problem)
     plan_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    services.programme_plan(programme=programme, today=TODAY)
-    write_seconds = time.perf_counter() - started
     late = backlog.lateness(problem, plan.years_by_key())
-    on_time = backlog.min_on_time_capacity(problem)
+    on_time = backlog.min_on_time_capacity(problem, tolerance_percent=programme.tolerance_percent)
     return {
         "standards": len(items),
         "plan_seconds": plan_seconds,
-        "plan_and_write_seconds": write_seconds,
         "late": late.late,
         "years_late": late.years_late,
         "min_on_time_capacity": on_time.capacity,
@@ -97,7 +91,6 @@ def main() -> int:
     print(
         f"real-shaped catalog, {figures['standards']} standards to plan: "
         f"plan {figures['plan_seconds']:.2f} s (target ≤ {TARGET_SECONDS} s) {'yes' if met else 'NO'}; "
-        f"plan and write {figures['plan_and_write_seconds']:.2f} s; "
         f"{figures['late']} surveyed late at 2,200 a year, on time from "
         f"{figures['min_on_time_capacity']} a year"
     )
