@@ -532,6 +532,17 @@ def at_most(name: str, source: str, limit: float, unit: str = "", digits: int = 
     )
 
 
+def at_least(name: str, source: str, floor: float, unit: str = "", digits: int = 2) -> Figure:
+    """A figure with a floor; the one `floor` is both printed and checked."""
+    read = _reader(source)
+    return Figure(
+        name,
+        shown=lambda results: _quantity(read(results), unit, digits),
+        target=f"≥ {_quantity(floor, unit, None)}",
+        met=lambda results: read(results) >= floor,
+    )
+
+
 def reported(name: str, source: str, unit: str = "", digits: int = 2, note: str = "—") -> Figure:
     """A figure shown for the record, without a target (`note` says what is expected of it)."""
     read = _reader(source)
@@ -792,12 +803,12 @@ FIGURES = [
         0,
         "as measured",
     ),
-    reported(
+    at_least(
         "#18   what the servers could answer on two cores of their own (2 cores ÷ CPU per request)",
         f"{STEADY}.servers_rps_on_two_cores",
+        200,
         "req/s",
         0,
-        "≥ 200 (#18)",
     ),
     Figure(
         "#7   latency p50 / p95 / p99",
