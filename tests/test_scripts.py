@@ -159,7 +159,7 @@ def passing_results() -> dict:
             "config": {"clients": 20, "seconds": 30.0, "gunicorn": "3 workers × 4 threads"},
             "steady": {
                 **load_run,
-                "servers_rps_on_two_cores": 80.0,
+                "servers_rps_on_two_cores": 250.0,
                 "rps": 300.0,
                 "p50_ms": 20.0,
                 "p95_ms": 60.0,
