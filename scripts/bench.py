@@ -457,6 +457,30 @@ def child(name: str) -> Callable[[], dict]:
     return getattr(importlib.import_module(module), function)
 
 
+def run_alone(script: str, measure: Callable[[], dict], report: Callable[[dict], int]) -> int:
+    """A measurement file run by itself (`python scripts/bench_<topic>.py`): it makes a scratch
+    database, runs `script child` on it — Django set up, the database migrated, the figures printed
+    as JSON — drops the database and reports. The child's part is the same call, with "child"."""
+    if sys.argv[1:] == ["child"]:
+        setup_django()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        print(json.dumps(measure()))
+        return 0
+    databases = ScratchDatabases(server_url(), prefix=DATABASE_PREFIX)
+    env = {**os.environ, "DATABASE_URL": databases.create()}
+    try:
+        done = subprocess.run(
+            [sys.executable, script, "child"], env=env, capture_output=True, text=True
+        )
+    finally:
+        databases.drop_all()
+    if done.returncode:
+        sys.exit(done.stderr)
+    return report(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def run_child(name: str) -> dict:
     result = subprocess.run(
         [sys.executable, __file__, "child", name], capture_output=True, text=True

@@ -15,9 +15,7 @@ plan. Run this file for the figure alone; like bench.py it makes its own databas
 
 import datetime as dt
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -205,38 +203,8 @@ def report(figures: dict) -> int:
     return 0 if met else 1
 
 
-def child() -> None:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    sys.path.insert(0, str(ROOT))
-    from bench import setup_django
-
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    print(json.dumps(child_precheck()))
-
-
-def main() -> int:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from bench import DATABASE_PREFIX, server_url
-    from local_services import ScratchDatabases
-
-    databases = ScratchDatabases(server_url(), prefix=DATABASE_PREFIX)
-    env = {**os.environ, "DATABASE_URL": databases.create()}
-    try:
-        done = subprocess.run(
-            [sys.executable, __file__, "child"], env=env, capture_output=True, text=True
-        )
-    finally:
-        databases.drop_all()
-    if done.returncode:
-        sys.exit(done.stderr)
-    return report(json.loads(done.stdout.strip().splitlines()[-1]))
-
-
 if __name__ == "__main__":
-    if sys.argv[1:] == ["child"]:
-        child()
-    else:
-        sys.exit(main())
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench import run_alone
+
+    sys.exit(run_alone(__file__, child_precheck, report))

@@ -8,9 +8,6 @@ catalog then holds the real list); run alone, this file makes its own scratch da
     .venv/bin/python scripts/bench_real_plan.py
 """
 
-import json
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,33 +57,7 @@ def child_real_plan() -> dict:
     }
 
 
-def child() -> None:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from bench import setup_django
-
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    print(json.dumps(child_real_plan()))
-
-
-def main() -> int:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from bench import DATABASE_PREFIX, server_url
-    from local_services import ScratchDatabases
-
-    databases = ScratchDatabases(server_url(), prefix=DATABASE_PREFIX)
-    env = {**os.environ, "DATABASE_URL": databases.create()}
-    try:
-        done = subprocess.run(
-            [sys.executable, __file__, "child"], env=env, capture_output=True, text=True
-        )
-    finally:
-        databases.drop_all()
-    if done.returncode:
-        sys.exit(done.stderr)
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
+def report(figures: dict) -> int:
     met = figures["plan_seconds"] <= TARGET_SECONDS
     print(
         f"real-shaped catalog, {figures['standards']} standards to plan: "
@@ -98,7 +69,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["child"]:
-        child()
-    else:
-        sys.exit(main())
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench import run_alone
+
+    sys.exit(run_alone(__file__, child_real_plan, report))

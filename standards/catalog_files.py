@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,32 @@ _DELIMITERS = (",", "\t", ";")
 _NOT_SHIFT_JIS_TEXT = re.compile("[\u0080-\u009f\ue000-\uf8ff]")
 # C0 and C1 controls but tab, LF and CR (and NUL, refused before as binary data).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    english: str
+    japanese: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem in a row, with where it is and what is wrong; as a warning, it stops nothing."""
+
+    line: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self):
+        return _("line %(line)d, column %(column)s, value 「%(value)s」: %(message)s") % {
+            "line": self.line,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
 
 
 class CatalogFileError(Exception):

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 
 from standards import bulk, exports
 from standards.bodies import split_bodies
-from standards.catalog_files import MAX_COLUMNS, CatalogFileError, check_size, table_rows
+from standards.catalog_files import (
+    MAX_COLUMNS,
+    CatalogFileError,
+    Column,
+    RowError,
+    check_size,
+    table_rows,
+)
 from standards.dates import InvalidDate, action_date_problems, parse_date
 from standards.international import parse_international
 from standards.models import Status, StrategicField
@@ -49,14 +56,6 @@ _ICS_AS_NUMBER = re.compile(r"^\d{2}\.\d{1,2}$")
 _EXCEL_SERIAL = re.compile(r"^[1-9]\d{4}(\.0+)?$")
 _YEAR = re.compile(r"^\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    english: str
-    japanese: str
-    required: bool = False
 
 
 COLUMNS = (
@@ -89,24 +88,6 @@ _STATUS = {
     "withdrawn": Status.WITHDRAWN,
     "廃止": Status.WITHDRAWN,
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem in a row, with where it is and what is wrong; as a warning, it stops nothing."""
-
-    line: int
-    column: str
-    value: str
-    message: str
-
-    def __str__(self):
-        return _("line %(line)d, column %(column)s, value 「%(value)s」: %(message)s") % {
-            "line": self.line,
-            "column": self.column,
-            "value": self.value,
-            "message": self.message,
-        }
 
 
 @dataclass

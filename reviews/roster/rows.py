@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from standards.bodies import body_key, split_bodies
-from standards.catalog_files import CatalogFileError
+from standards.catalog_files import CatalogFileError, Column, RowError
 
 # The values of accounts.roles.Role (the pure rules may not import accounts' models module).
 COORDINATOR, REVIEWER, MINISTRY_VIEWER = "coordinator", "reviewer", "ministry_viewer"
@@ -28,14 +28,6 @@ KEPT_ERRORS = 1000
 # Closest catalog names offered for a drafting body the catalog does not know.
 CLOSEST = 3
 _DIVISIONS_SEPARATORS = re.compile(r"[;；、,，\s]+")
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    english: str
-    japanese: str
-    required: bool = False
 
 
 COLUMNS = (
@@ -87,25 +79,6 @@ ROLE_LABELS = {
     REVIEWER: gettext_lazy("Reviewer"),
     MINISTRY_VIEWER: gettext_lazy("Ministry viewer"),
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem in a row, with where it is and what is wrong; as a warning, it stops nothing.
-    The catalog import's shape (standards.importing.RowError), which the pure rules may not import."""
-
-    line: int
-    column: str
-    value: str
-    message: str
-
-    def __str__(self):
-        return _("line %(line)d, column %(column)s, value 「%(value)s」: %(message)s") % {
-            "line": self.line,
-            "column": self.column,
-            "value": self.value,
-            "message": self.message,
-        }
 
 
 @dataclass
