@@ -2,12 +2,12 @@
 batch, on screen and as CSV or XLSX."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from jisreview.pagination import screen_page
 from reviews.evidence import selectors
 from reviews.evidence.filters import CandidateFilter
 from standards import exports
@@ -31,13 +31,11 @@ def _filtered(request) -> CandidateFilter:
 def candidate_list(request):
     _require_access(request)
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = screen_page(request, filterset.qs, PAGE_SIZE)
     return render(
         request,
         "reviews/specification_candidates.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {"filter": filterset, "page": page, "query": query},
     )
 
 

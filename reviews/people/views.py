@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import Role, is_coordinator
 from accounts.views import landing_url, language_remember
+from jisreview.pagination import screen_page
 from reviews.people import selectors, services
 from reviews.people.filters import PeopleFilter
 from reviews.people.forms import InvitationPasswordForm
@@ -81,16 +81,14 @@ def _dress(person, by) -> None:
 def people_list(request):
     _coordinator_only(request)
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, query = screen_page(request, filterset.qs, PAGE_SIZE)
     page.object_list = list(page.object_list)
     for person in page.object_list:
         _dress(person, request.user)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "reviews/people/people.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {"filter": filterset, "page": page, "query": query},
     )
 
 

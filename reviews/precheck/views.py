@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.roles import Role, has_role, is_coordinator
+from jisreview.pagination import screen_page
 from reviews.plan.selectors import current_programme
 from reviews.precheck import selectors, services
 from reviews.precheck.filters import HandOverFilter
@@ -338,11 +339,9 @@ def hand_over_list(request):
     """Coordinators: every hand-over, newest first, filtered by person or year."""
     _coordinator_only(request)
     filterset = HandOverFilter(request.GET, queryset=selectors.hand_overs())
-    page = Paginator(filterset.qs, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = screen_page(request, filterset.qs, 100)
     return render(
         request,
         "reviews/precheck/hand_overs.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {"filter": filterset, "page": page, "query": query},
     )

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_coordinator
+from jisreview.pagination import screen_page
 from standards import exports
 from standards.specifications import selectors, services
 from standards.specifications.forms import FixItFilter, UploadForm
@@ -181,16 +182,14 @@ def _fix_it(request) -> FixItFilter:
 def fix_it_list(request):
     _require_access(request)
     filterset = _fix_it(request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = screen_page(request, filterset.qs, PAGE_SIZE)
     return render(
         request,
         "standards/specifications/fix_it.html",
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "all_ministries": is_coordinator(request.user),
         },
     )
