@@ -48,7 +48,10 @@ class StandardFilter(django_filters.FilterSet):
     """Every filter starts empty ("Any", nothing ticked): an untouched form filters nothing."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search number or title"))
-    division = django_filters.MultipleChoiceFilter(choices=Division.choices, label=_("Division"))
+    # a column of the standard: several divisions cannot repeat a row (no DISTINCT needed)
+    division = django_filters.MultipleChoiceFilter(
+        choices=Division.choices, distinct=False, label=_("Division")
+    )
     ministry = django_filters.MultipleChoiceFilter(
         field_name="ministries",
         choices=lambda: [*selectors.ministry_choices(), (NO_MINISTRY, _("No competent ministry"))],

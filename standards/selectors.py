@@ -5,7 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from standards import history
@@ -83,8 +83,13 @@ def standards_with_degree(queryset, degree: str):
 
 
 def standard_detail_queryset():
+    # each standard's correspondences by designation, as the model's ordering puts them, without
+    # the join to the standard that ordering by "standard" adds
+    correspondences = Prefetch(
+        "correspondences", queryset=InternationalCorrespondence.objects.order_by("designation")
+    )
     return Standard.objects.select_related("drafting_body", "alignment").prefetch_related(
-        "ministries", "correspondences"
+        "ministries", correspondences
     )
 
 

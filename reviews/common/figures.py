@@ -13,6 +13,7 @@ memory cache the figures are always computed. Should Redis drop a generation bum
 while the write commits), a figure outlives its data by at most FIGURE_SECONDS.
 """
 
+import functools
 import hashlib
 import re
 
@@ -42,6 +43,13 @@ TABLES = (
     "standards_standard",
     "standards_standard_ministries",
     "standards_ministry",
+    # and what the survey lists filter on (their page totals: counted())
+    "reviews_standardpriority",
+    "reviews_standardoutcome",
+    "reviews_followup",
+    "standards_standardalignment",
+    "standards_internationalcorrespondence",
+    "standards_draftingbody",
 )
 # A write names its table first: INSERT INTO t, UPDATE t, DELETE FROM t, COPY t, MERGE INTO t,
 # ALTER TABLE t (read from the head only: a bulk INSERT's statement runs to megabytes). TRUNCATE
@@ -78,6 +86,26 @@ def cached(name: str, parts: tuple, compute):
         found = compute()
         cache.set(key, found, FIGURE_SECONDS)
     return found
+
+
+_QUOTED = re.compile(r'"(\w+)"')
+
+
+def counted(queryset) -> int:
+    """queryset.count() through the cache: a list's total, which every page of it asks for, kept
+    under the exact SQL and parameters of the count (the user's scope and filters are in them).
+    Counted directly when the query reads a table whose writes are not watched (not in TABLES)."""
+    sql, params = queryset.query.chain().get_compiler(queryset.db).as_sql()
+    if not _NAMES.issuperset(name for name in _QUOTED.findall(sql) if name in _model_tables()):
+        return queryset.count()
+    return cached("count", (sql, params), queryset.count)
+
+
+@functools.cache
+def _model_tables() -> frozenset:
+    from django.apps import apps
+
+    return frozenset(model._meta.db_table for model in apps.get_models(include_auto_created=True))
 
 
 def scope_key(user) -> tuple:

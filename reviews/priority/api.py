@@ -3,13 +3,13 @@
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from reviews.common.api import CanQuerySurvey
+from reviews.common.api import CachedCountPagination, CanQuerySurvey
 from reviews.priority import rule, selectors
 from reviews.priority.filters import PriorityStandardFilter
 from reviews.survey.exports import related, survey_table
 from reviews.survey.models import Usability
 from standards.alignment.rule import newer_edition_text
-from standards.api import ExportableListMixin, export_schema
+from standards.api import ExportableListMixin, choice_label, export_schema
 from standards.models import Standard
 
 
@@ -111,7 +111,7 @@ class PriorityStandardSerializer(serializers.ModelSerializer):
             return None
         return {
             "usability": found.usability,
-            "usability_label": found.get_usability_display(),
+            "usability_label": choice_label(Usability, found.usability),
             "cited_in_procurement": found.cited_in_procurement,
             "recommended_action": found.recommended_action,
             "accepted_at": _TIMESTAMP.to_representation(found.accepted_at),
@@ -135,6 +135,7 @@ class PriorityStandardViewSet(ExportableListMixin, viewsets.ReadOnlyModelViewSet
 
     serializer_class = PriorityStandardSerializer
     permission_classes = [CanQuerySurvey]
+    pagination_class = CachedCountPagination
     filterset_class = PriorityStandardFilter
     ordering_fields = selectors.ORDERING
     ordering = selectors.RANKED

@@ -33,6 +33,9 @@ class PriorityStandardFilter(SurveyStandardFilter):
         help_text=_("Standards whose only reason is that their review falls due by next year."),
     )
 
+    # its views list reviews.priority.selectors.survey_standards(user), scoped already
+    queryset_in_survey_scope = True
+
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and "priority" not in data:
             data = data.copy()

@@ -1,6 +1,6 @@
 """Reads for the priority screen and API."""
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from reviews.common import scope
@@ -10,8 +10,11 @@ from standards.filters import ORDERING_FIELDS
 from standards.models import Standard
 
 # The ranking (reviews.priority.rule.strength), strongest first, then by number: the ministry
-# screen, its exports and /api/priorities/ list in this order unless asked for another.
-RANKED = ("-strength", "number")
+# screen, its exports and /api/priorities/ list in this order unless asked for another. Standards
+# the rule has not judged yet (no verdict row) come after every judged one. Ordered by the stored
+# column itself, the top of the priority list is read from its index (standard_priority_rank)
+# instead of sorting every standard in the remit.
+RANKED = (F("priority__strength").desc(nulls_last=True), "number")
 ORDERING = (*ORDERING_FIELDS, "strength")
 
 

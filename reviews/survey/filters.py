@@ -147,9 +147,16 @@ class SurveyStandardFilter(StandardFilter):
     def questions(self) -> list[dict]:
         return selectors.single_answer_questions()
 
+    # True where the view's queryset is already the survey data the user may read
+    # (reviews.priority.selectors.survey_standards): the same EXISTS is not added twice.
+    queryset_in_survey_scope = False
+
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
-        if any(data.get(name) not in (None, "", [], ()) for name in self.SURVEY_FILTERS):
+        survey_filtered = any(
+            data.get(name) not in (None, "", [], ()) for name in self.SURVEY_FILTERS
+        )
+        if survey_filtered and not self.queryset_in_survey_scope:
             queryset = _survey_scope(getattr(self.request, "user", None), queryset)
         return super().filter_queryset(queryset)
 
