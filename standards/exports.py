@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from operator import itemgetter
 
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy
 
@@ -32,9 +34,12 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def safe_cell(value):
     """CSV text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and unicodedata.normalize("NFKC", value[:1])[:1] in _FORMULA_STARTS:
-        return "'" + value
-    return value
+    if not isinstance(value, str) or not value:
+        return value
+    first = value[0]
+    if first >= "\x80":  # a full-width or other form NFKC may fold to one of the ASCII ones
+        first = unicodedata.normalize("NFKC", first)[:1]
+    return "'" + value if first in _FORMULA_STARTS else value
 
 
 def unsafe_cell(value: str) -> str:
@@ -51,16 +56,22 @@ def write_csv(handle, header: list, rows: Iterable[list]) -> None:
         writer.writerow([safe_cell(v) for v in row])
 
 
+CSV_CHUNK_CHARACTERS = 32 * 1024
+
+
 def csv_lines(header: list, rows: Iterable[list]) -> Iterator[str]:
-    """UTF-8 with a BOM (so Excel reads Japanese correctly), one line at a time."""
+    """UTF-8 with a BOM (so Excel reads Japanese correctly), sent in pieces of whole lines of about
+    CSV_CHUNK_CHARACTERS (a piece per line costs the response more than writing the line)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    yield "\ufeff"
+    buffer.write("\ufeff")
     for row in _with_header(header, rows):
         writer.writerow([safe_cell(v) for v in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+        if buffer.tell() >= CSV_CHUNK_CHARACTERS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def csv_response(filename: str, header: list, rows: Iterable[list]) -> StreamingHttpResponse:
@@ -114,6 +125,8 @@ def _xlsx_row(worksheet, number: int, values: list, cell_format=None) -> None:
     """Text goes in as a string cell, exactly as it is: a string cell is never evaluated, so it
     needs no apostrophe (which XLSX would show as part of the text)."""
     for column, value in enumerate(values):
+        if value == "" and cell_format is None:
+            continue  # an empty cell reads back as an empty value; no need to write one
         if isinstance(value, str):
             worksheet.write_string(number, column, value, cell_format)
         else:
@@ -235,6 +248,14 @@ def _newer_edition(record: dict) -> str:
     )
 
 
+def _among(ids: list[int]):
+    """For `field__in=`: on PostgreSQL the chunk's ids as one array parameter, not a placeholder
+    each (the driver reads every placeholder of the statement on each run)."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return ids
+
+
 def catalog_records(queryset, fields=CATALOG_FIELDS, *, chunk_size: int = 2000) -> Iterator[dict]:
     """The standards as plain dicts of `fields`, each with the names of its ministries and drafting
     bodies (the first body first) and its international correspondences, read a chunk at a time
@@ -244,22 +265,23 @@ def catalog_records(queryset, fields=CATALOG_FIELDS, *, chunk_size: int = 2000) 
     while chunk := list(islice(rows, chunk_size)):
         ids = [r["id"] for r in chunk]
         ministries = defaultdict(list)
+        among = _among(ids)
         for standard_id, name in (
-            Standard.ministries.through.objects.filter(standard_id__in=ids)
+            Standard.ministries.through.objects.filter(standard_id__in=among)
             .order_by("ministry__sort_order", "ministry__code")
             .values_list("standard_id", "ministry__name_ja")
         ):
             ministries[standard_id].append(name)
         bodies = defaultdict(dict)
         for standard_id, body_id, name in (
-            Standard.drafting_bodies.through.objects.filter(standard_id__in=ids)
+            Standard.drafting_bodies.through.objects.filter(standard_id__in=among)
             .order_by("id")
             .values_list("standard_id", "draftingbody_id", "draftingbody__name")
         ):
             bodies[standard_id][body_id] = name
         correspondences = defaultdict(list)
         for standard_id, designation, degree in (
-            InternationalCorrespondence.objects.filter(standard_id__in=ids)
+            InternationalCorrespondence.objects.filter(standard_id__in=among)
             .order_by("id")
             .values_list("standard_id", "designation", "degree")
         ):

@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 
 from standards import exports
+from standards.models import Standard
+from tests.standards.factories import StandardFactory
 
 # (cell, as the CSV must write it)
 CELLS = [
@@ -61,3 +63,31 @@ def test_xlsx_cells_are_strings_exactly_as_written():
         assert (written.value or "").replace("_x000D_", "\r") == cell, cell
         assert written.data_type == "s" or not cell, cell
         assert sheet.cell(row=number, column=2).value == 7
+
+
+def test_csv_is_sent_in_pieces_of_whole_lines():
+    rows = [[f"JIS B {n:04d}", "試験方法" * 5, n] for n in range(3000)]
+    pieces = list(exports.csv_lines(["number", "title", "n"], rows))
+    assert len(pieces) < 3000 / 50
+    assert all(piece.endswith("\r\n") for piece in pieces)
+    assert _csv_cells(["number", "title", "n"], rows)[1:] == [[a, b, str(c)] for a, b, c in rows]
+
+
+@pytest.mark.django_db
+def test_each_chunk_of_the_catalog_carries_its_own_ministries_bodies_and_correspondences():
+    for n in range(7):
+        StandardFactory(
+            number=f"JIS C {6000 + n}",
+            ministries=["METI"] if n % 2 else ["MLIT", "METI"],
+            correspondences=[(f"IEC {60000 + n}", "IDT")] if n % 3 else [],
+        )
+    queryset = Standard.objects.order_by("number")
+    whole = list(exports.catalog_records(queryset))
+    in_pairs = list(exports.catalog_records(queryset, chunk_size=2))
+    assert in_pairs == whole
+    by_number = {r["number"]: r for r in whole}
+    assert by_number["JIS C 6001"]["ministries"] == ["経済産業大臣"]
+    assert len(by_number["JIS C 6000"]["ministries"]) == 2
+    assert by_number["JIS C 6004"]["correspondences"] == ["IEC 60004 (Identical (IDT))"]
+    assert by_number["JIS C 6003"]["correspondences"] == []
+    assert all(len(r["drafting_bodies"]) == 1 for r in whole)
