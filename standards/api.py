@@ -154,13 +154,13 @@ class StandardSerializer(serializers.ModelSerializer):
             "review_due_fy": standard.review_due_fy,
             "ministries": [
                 {"code": m.code, "name_ja": m.name_ja, "name_en": m.name_en}
-                for m in standard.ministries.all()
+                for m in _related_list(standard, "ministry_list", "ministries")
             ],
             "drafting_body": None if body is None else str(body),
             "ics_codes": _listed(standard.ics_codes),
             "correspondences": [
                 {"designation": c.designation, "degree": c.degree}
-                for c in standard.correspondences.all()
+                for c in _related_list(standard, "correspondence_list", "correspondences")
             ],
             "fast_track": standard.fast_track,
             "strategic_fields": _listed(standard.strategic_fields),
@@ -234,6 +234,12 @@ def _newer_edition(alignment) -> dict | None:
         "reference": alignment.newer_reference,
         "published_on": published.isoformat() if published else None,
     }
+
+
+def _related_list(standard, listed: str, name: str):
+    """The related objects as standard_read_queryset() lists them, or through the manager."""
+    found = getattr(standard, listed, None)
+    return getattr(standard, name).all() if found is None else found
 
 
 def _listed(value):
@@ -356,6 +362,8 @@ class StandardViewSet(ExportableListMixin, viewsets.ModelViewSet):
     filterset_class = StandardFilter
 
     def get_queryset(self):
+        if self.request.method in permissions.SAFE_METHODS:
+            return selectors.standard_read_queryset()
         return selectors.standard_detail_queryset()
 
     def export_table(self, queryset):

@@ -93,6 +93,20 @@ def standard_detail_queryset():
     )
 
 
+def standard_read_queryset():
+    """standard_detail_queryset() for reading only (the API's GET): the ministries and the
+    correspondences prefetched into plain lists, `ministry_list` and `correspondence_list`, which a
+    page of 50 reads without a manager and a queryset per standard."""
+    return Standard.objects.select_related("drafting_body", "alignment").prefetch_related(
+        Prefetch("ministries", to_attr="ministry_list"),
+        Prefetch(
+            "correspondences",
+            queryset=InternationalCorrespondence.objects.order_by("designation"),
+            to_attr="correspondence_list",
+        ),
+    )
+
+
 def standard_history(*, standard: Standard) -> list[history.Entry]:
     """The standard's change history and its international correspondences', in one list, newest
     first, each change in words: field labels, values as the pages show them."""

@@ -20,6 +20,7 @@ import re
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 
@@ -95,7 +96,10 @@ def counted(queryset) -> int:
     """queryset.count() through the cache: a list's total, which every page of it asks for, kept
     under the exact SQL and parameters of the count (the user's scope and filters are in them).
     Counted directly when the query reads a table whose writes are not watched (not in TABLES)."""
-    sql, params = queryset.query.chain().get_compiler(queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.chain().get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # a filter nothing can match (count() answers 0 without a query)
+        return queryset.count()
     if not _NAMES.issuperset(name for name in _QUOTED.findall(sql) if name in _model_tables()):
         return queryset.count()
     return cached("count", (sql, params), queryset.count)

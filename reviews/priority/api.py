@@ -1,5 +1,6 @@
 """/api/priorities/: the ministry screen's list for ministry systems, with the reasons in words."""
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
@@ -67,7 +68,7 @@ class PriorityStandardSerializer(serializers.ModelSerializer):
             "title_en": standard.title_en,
             "division": standard.division,
             "status": standard.status,
-            "ministries": [m.code for m in standard.ministries.all()],
+            "ministries": [m.code for m in standard.ministry_list],
             "review_due_on": _DATE.to_representation(standard.review_due_on)
             if standard.review_due_on
             else None,
@@ -144,7 +145,13 @@ class PriorityStandardViewSet(ExportableListMixin, viewsets.ReadOnlyModelViewSet
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Standard.objects.none()
-        return selectors.survey_standards(self.request.user)
+        # the ministries' codes as a plain list (`ministry_list`), read without a manager and a
+        # queryset per standard
+        return (
+            selectors.survey_standards(self.request.user)
+            .prefetch_related(None)
+            .prefetch_related(Prefetch("ministries", to_attr="ministry_list"))
+        )
 
     def export_table(self, queryset):
         return survey_table(queryset)

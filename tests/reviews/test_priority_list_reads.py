@@ -87,3 +87,8 @@ def test_a_count_over_a_table_whose_writes_are_not_watched_is_never_cached():
         with CaptureQueriesContext(connection) as queries:
             assert figures.counted(Reminder.objects.all()) == expected
         assert any(q["sql"].startswith("SELECT COUNT(*)") for q in queries.captured_queries)
+
+
+def test_a_filter_nothing_can_match_counts_nothing(token_client, coordinator):
+    body = token_client(coordinator).get("/api/priorities/?review_due_fy=16092654007961").json()
+    assert (body["count"], body["results"]) == (0, [])

@@ -56,8 +56,10 @@ def varied():
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_direct_representation_equals_the_generic_one(varied, language):
-    standards = list(selectors.standard_detail_queryset().filter(pk__in=[s.pk for s in varied]))
+@pytest.mark.parametrize("read", ["standard_detail_queryset", "standard_read_queryset"])
+def test_direct_representation_equals_the_generic_one(varied, language, read):
+    queryset = getattr(selectors, read)().filter(pk__in=[s.pk for s in varied])
+    standards = list(queryset)
     assert len(standards) == 4
     serializer = StandardSerializer()
     with translation.override(language):
