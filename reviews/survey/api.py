@@ -2,7 +2,6 @@
 and the catalog API with the survey filters composed in."""
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -13,7 +12,7 @@ from rest_framework.response import Response as ApiResponse
 from reviews.common import scope
 from reviews.common.api import error_response
 from reviews.survey import prefill, selectors, services
-from reviews.survey.filters import SurveyStandardFilter
+from reviews.survey.filters import AssignmentApiFilter, SurveyStandardFilter
 from reviews.survey.models import Assignment, Batch
 from reviews.survey.workflow import InvalidTransition, State
 from standards.api import StandardViewSet
@@ -40,6 +39,13 @@ class BatchSerializer(serializers.ModelSerializer):
         return {state: getattr(batch, f"n_{state}", 0) for state in State.values}
 
 
+# AssignmentSerializer.to_representation's states and date fields (a serializer's class attribute
+# that is a field would be one of its fields).
+_STATES = {str(value): value for value in State.values}
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
 class AssignmentSerializer(serializers.ModelSerializer):
     number = serializers.CharField(source="standard.number")
     title_ja = serializers.CharField(source="standard.title_ja")
@@ -62,6 +68,48 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "return_comment",
             "questionnaire_version",
         )
+
+    def to_representation(self, assignment):
+        """What the fields above give, written out: DRF's field-by-field walk costs more than the
+        rest of a list request (tests/reviews/test_survey_api_representation.py holds the two
+        equal). Dates and times go through the same DRF fields."""
+        standard, date, datetime = assignment.standard, _DATE, _DATETIME
+        state = assignment.state
+        return {
+            "id": int(assignment.pk),
+            "batch": assignment.batch_id,
+            "number": str(standard.number),
+            "title_ja": str(standard.title_ja),
+            "reviewer": str(assignment.reviewer.username),
+            "fiscal_year": int(assignment.fiscal_year),
+            "state": state if state in ("", None) else _STATES.get(str(state), state),
+            "due_on": date.to_representation(assignment.due_on),
+            "submitted_at": datetime.to_representation(assignment.submitted_at),
+            "decided_at": datetime.to_representation(assignment.decided_at),
+            "return_comment": str(assignment.return_comment),
+            "questionnaire_version": int(assignment.questionnaire.version),
+        }
+
+
+# The columns the assignment list and detail show (AssignmentSerializer): the questionnaire's
+# definition, the standard's other columns and its alignment are not read for them.
+LISTED_COLUMNS = (
+    "id",
+    "batch_id",
+    "standard_id",
+    "reviewer_id",
+    "questionnaire_id",
+    "fiscal_year",
+    "state",
+    "due_on",
+    "submitted_at",
+    "decided_at",
+    "return_comment",
+    "standard__number",
+    "standard__title_ja",
+    "reviewer__username",
+    "questionnaire__version",
+)
 
 
 class ResponseSerializer(serializers.Serializer):
@@ -107,14 +155,27 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = AssignmentSerializer
     permission_classes = [permissions.IsAuthenticated]
-    filterset_fields = ("state", "fiscal_year", "batch")
+    filterset_class = AssignmentApiFilter
     ordering_fields = ("due_on", "standard__number", "state")
     ordering = ("due_on", "standard__number")
 
     def get_queryset(self):
-        return selectors.visible_assignments(self.request.user).select_related(
-            "standard", "standard__alignment", "reviewer", "questionnaire"
-        )
+        visible = selectors.visible_assignments(self.request.user)
+        if self.action in ("list", "retrieve"):
+            return visible.select_related("standard", "reviewer", "questionnaire").only(
+                *LISTED_COLUMNS
+            )
+        if self.action == "response":
+            return visible.select_related("standard__alignment", "questionnaire", "response")
+        # the actions: the service reads the assignment again, locked, with what it needs
+        return visible.select_related("questionnaire")
+
+    def filter_queryset(self, queryset):
+        """One assignment asked for without query parameters: the filters and the ordering have
+        nothing to do (django-filter would still build and validate a form for it)."""
+        if self.detail and not self.request.query_params:
+            return queryset
+        return super().filter_queryset(queryset)
 
     @extend_schema(
         responses=inline_serializer(
@@ -145,7 +206,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = ResponseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.response_save_draft(
+            saved = services.response_save_draft(
                 assignment=assignment,
                 answers=data.validated_data["answers"],
                 based_on=data.validated_data["version"],
@@ -162,7 +223,8 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return error_response(exc, code=status.HTTP_409_CONFLICT)
         except ValidationError as exc:
             return error_response(exc)
-        return ApiResponse(_response_body(Assignment.objects.get(pk=assignment.pk)))
+        # what was just committed, as GET would read it now (no need to read it again)
+        return ApiResponse(_response_body(saved.assignment, saved))
 
     @extend_schema(
         request=None, responses={200: AssignmentSerializer, 400: INCOMPLETE, 409: CONFLICT}
@@ -209,7 +271,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return error_response(exc, code=status.HTTP_409_CONFLICT)
         except ValidationError as exc:
             return error_response(exc)
-        assignment = get_object_or_404(self.get_queryset(), pk=assignment.pk)
+        # the service's locked read, as committed, with the standard and reviewer it shows
         return ApiResponse(AssignmentSerializer(assignment).data)
 
 
@@ -219,8 +281,11 @@ def _comment(request) -> str:
     return data.validated_data["comment"]
 
 
-def _response_body(assignment) -> dict:
-    response = getattr(assignment, "response", None)
+def _response_body(assignment, response=None) -> dict:
+    """The response of `assignment` (its own, unless the one just saved is given) with what the
+    questionnaire is pre-filled with."""
+    if response is None:
+        response = getattr(assignment, "response", None)
     return {
         "answers": response.answers if response else {},
         "version": response.version if response else 0,

@@ -15,6 +15,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as api_filters
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.roles import is_coordinator
@@ -290,3 +291,12 @@ class AssignmentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(due_on__lt=timezone.localdate(), state__in=OPEN_STATES)
+
+
+class AssignmentApiFilter(api_filters.FilterSet):
+    """The assignment API's filters, as `filterset_fields` would make them, but as a class made
+    once: with filterset_fields django-filter builds a new FilterSet class on every request."""
+
+    class Meta:
+        model = Assignment
+        fields = ("state", "fiscal_year", "batch")

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reviews.common.i18n import pick
-from reviews.survey import questionnaire
+from reviews.survey import questionnaire, widgets
 from reviews.survey.selectors import reviewers
 from standards.dates import fiscal_year_label
 from standards.forms import EraDateField
@@ -37,21 +37,23 @@ class AnswerForm(forms.Form):
         kind = question["type"]
         choices = [(c["value"], pick(c["label"], language)) for c in question.get("choices", [])]
         if kind == "single":
-            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+            return forms.ChoiceField(choices=choices, widget=widgets.RadioSelect, **common)
         if kind == "multiple":
             return forms.MultipleChoiceField(
-                choices=choices, widget=forms.CheckboxSelectMultiple, **common
+                choices=choices, widget=widgets.CheckboxSelectMultiple, **common
             )
         if kind == "yes_no":
             return forms.ChoiceField(
-                choices=[("true", _("Yes")), ("false", _("No"))], widget=forms.RadioSelect, **common
+                choices=[("true", _("Yes")), ("false", _("No"))],
+                widget=widgets.RadioSelect,
+                **common,
             )
         if kind == "scale":
             low, high = question.get("min", 1), question.get("max", 5)
             return forms.TypedChoiceField(
                 choices=[(n, n) for n in range(low, high + 1)],
                 coerce=int,
-                widget=forms.RadioSelect(attrs={"class": "scale"}),
+                widget=widgets.RadioSelect(attrs={"class": "scale"}),
                 **common,
             )
         if kind == "number":

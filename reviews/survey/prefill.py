@@ -66,9 +66,21 @@ def computed_answers_keep(*, assignment: Assignment) -> None:
     """Store what the questionnaire was pre-filled with, beside the answers just saved (called in
     the transaction that saves them)."""
     now = timezone.now()
-    for question, prefill in prefills(assignment).items():
-        ComputedAnswer.objects.update_or_create(
+    rows = [
+        ComputedAnswer(
             assignment=assignment,
             question=question,
-            defaults={"value": prefill.value, "evidence": prefill.evidence, "computed_at": now},
+            value=prefill.value,
+            evidence=prefill.evidence,
+            computed_at=now,
+        )
+        for question, prefill in prefills(assignment).items()
+    ]
+    if rows:
+        # one INSERT … ON CONFLICT DO UPDATE: a row per question, replaced on each save
+        ComputedAnswer.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=("assignment", "question"),
+            update_fields=("value", "evidence", "computed_at"),
         )

@@ -144,11 +144,22 @@ def _transition(assignment: Assignment, action: str, *, by, comment: str = "") -
 
 
 def _locked_assignment(assignment: Assignment) -> Assignment:
-    return (
-        Assignment.objects.select_for_update()
-        .select_related("questionnaire", "standard")
+    """The assignment read again with its row and its standard's locked (not its questionnaire's,
+    which every assignment shares and nobody changes), with what saving and submitting read of
+    it: the standard's alignment (the pre-filled answers) and the reviewer (the API's answer). Its
+    response is read by a statement of its own once the lock is held: rows joined here but not
+    locked would be those of before the wait, should it wait for the lock."""
+    locked = (
+        Assignment.objects.select_for_update(of=("self", "standard"))
+        .select_related("standard__alignment", "reviewer")
         .get(pk=assignment.pk)
     )
+    # A published questionnaire version never changes (QuestionnaireVersion.save), so the one the
+    # caller read serves as it is; its definition is not read and decoded again.
+    known = assignment.questionnaire if Assignment.questionnaire.is_cached(assignment) else None
+    if known is not None and known.pk == locked.questionnaire_id:
+        locked.questionnaire = known
+    return locked
 
 
 @transaction.atomic
@@ -186,6 +197,7 @@ def _locked_response(assignment: Assignment, based_on: int) -> tuple[Assignment,
     response, _created = Response.objects.select_for_update().get_or_create(assignment=assignment)
     if response.version != based_on:
         raise StaleResponse(response)
+    response.assignment = assignment  # the locked one, for whoever answers with the saved response
     return assignment, response
 
 

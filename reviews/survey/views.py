@@ -62,7 +62,7 @@ def assignment_list(request):
 
 def _visible_assignment(request, pk: int) -> Assignment:
     queryset = selectors.visible_assignments(request.user).select_related(
-        "standard", "standard__alignment", "reviewer", "questionnaire", "batch"
+        "standard", "standard__alignment", "reviewer", "questionnaire", "batch", "response"
     )
     return get_object_or_404(queryset, pk=pk)
 
