@@ -1,12 +1,15 @@
-"""Counts many requests ask for (the progress report, the plan summary) kept in the shared cache and
-dropped the moment a write they depend on commits: never stale, recomputed only after a change.
+"""Counts many requests ask for (the progress report, the plan summary, a list's total) kept in the
+shared cache and dropped the moment a write they depend on commits: never stale, recomputed only
+after a change.
 
-Every committed write to a table in TABLES moves one generation number in the cache; a figure is
-cached under the generation it was computed at, so a write anywhere — a transition, a batch, a plan
-run, a catalog import, the admin, a bulk UPDATE or raw SQL — retires every figure at once. The
-writes are seen where Django sends SQL (an execute wrapper on each database connection), so no
-service has to remember to call anything. Inside a transaction figures are computed, not cached:
-its own uncommitted writes must count for it and for no one else.
+Each table in TABLES has a generation number in the cache, moved by every committed write to it; a
+figure is cached under the generations of the tables it is counted from (all of TABLES unless it
+names them, as the query-derived figures do), so a write anywhere in those — a transition, a batch, a
+plan run, a catalog import, the admin, a bulk UPDATE or raw SQL — retires it, and a write elsewhere
+(a reviewer's draft, for a list of standards) does not. The writes are seen where Django sends SQL
+(an execute wrapper on each database connection), so no service has to remember to call anything.
+Inside a transaction figures are computed, not cached: its own uncommitted writes must count for it
+and for no one else.
 
 Only a cache shared by every process is used (Redis in production); with the per-process local
 memory cache the figures are always computed. Should Redis drop a generation bump (it is down
@@ -16,6 +19,7 @@ while the write commits), a figure outlives its data by at most FIGURE_SECONDS.
 import functools
 import hashlib
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -69,19 +73,17 @@ def shared() -> bool:
     return settings.FIGURES_CACHE and not isinstance(caches["default"], LocMemCache)
 
 
-def cached(name: str, parts: tuple, compute):
-    """compute() through the cache, under the current generation and `parts` (everything the
-    figure depends on besides the tables: the user's scope, the day, the language, the query)."""
+def cached(name: str, parts: tuple, compute, tables=TABLES):
+    """compute() through the cache, under the current generations of `tables` (what the figure is
+    counted from, all of TABLES unless given) and `parts` (everything else it depends on: the
+    user's scope, the day, the language, the query)."""
     if not shared() or any(c.in_atomic_block for c in connections.all(initialized_only=True)):
         return compute()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, 1, None)
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:  # the cache is away: count
-            return compute()
-    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    key = f"reviews:figures:{name}:{generation}:{digest}"
+    generations = _generations(tables)
+    if generations is None:  # the cache is away: count
+        return compute()
+    digest = hashlib.sha1(repr((parts, generations)).encode()).hexdigest()
+    key = f"reviews:figures:{name}:{digest}"
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -89,20 +91,59 @@ def cached(name: str, parts: tuple, compute):
     return found
 
 
+def _generation_key(table: str) -> str:
+    return f"{GENERATION_KEY}:{table}"
+
+
+def _generations(tables) -> tuple | None:
+    """The tables' generations (one round trip), each started where missing. A generation starts
+    at the clock in microseconds, never at a number an earlier generation of the table had (a
+    figure cached then must not come back)."""
+    keys = [_generation_key(table) for table in sorted(set(tables))]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        start = time.time_ns() // 1000
+        for key in missing:
+            cache.add(key, start, None)
+        found.update(cache.get_many(missing))
+        if any(key not in found for key in keys):
+            return None
+    return tuple(found[key] for key in keys)
+
+
 _QUOTED = re.compile(r'"(\w+)"')
 
 
 def counted(queryset) -> int:
     """queryset.count() through the cache: a list's total, which every page of it asks for, kept
-    under the exact SQL and parameters of the count (the user's scope and filters are in them).
-    Counted directly when the query reads a table whose writes are not watched (not in TABLES)."""
+    under the exact SQL and parameters of the query (the user's scope and filters are in them) and
+    the generations of the tables it reads. Counted directly when it reads a table whose writes
+    are not watched (not in TABLES)."""
     try:
         sql, params = queryset.query.chain().get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # a filter nothing can match (count() answers 0 without a query)
         return queryset.count()
-    if not _NAMES.issuperset(name for name in _QUOTED.findall(sql) if name in _model_tables()):
+    tables = _tables_read(sql)
+    if tables is None:
         return queryset.count()
-    return cached("count", (sql, params), queryset.count)
+    return cached("count", (sql, params), queryset.count, tables)
+
+
+def rows(queryset) -> list:
+    """list(queryset) through the cache, as counted() keeps a count: for the part of a figure that
+    changes less often than the rest (the plan's counts beside the assignments' states)."""
+    sql, params = queryset.query.chain().get_compiler(queryset.db).as_sql()
+    tables = _tables_read(sql)
+    if tables is None:
+        return list(queryset)
+    return cached("rows", (sql, params), lambda: list(queryset), tables)
+
+
+def _tables_read(sql: str) -> frozenset | None:
+    """The tables a statement names, or None when one of them is not watched."""
+    named = frozenset(name for name in _QUOTED.findall(sql) if name in _model_tables())
+    return named if _NAMES.issuperset(named) else None
 
 
 @functools.cache
@@ -121,32 +162,60 @@ def scope_key(user) -> tuple:
     return ("ministry", viewer, "reviewer", user.pk if has_role(user, Role.REVIEWER) else None)
 
 
-def generation_bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet: nothing cached under one either
-        cache.add(GENERATION_KEY, 1, None)
+def generation_bump(tables=TABLES) -> None:
+    """Move the generations of `tables` (all of TABLES unless given): every figure counted from
+    any of them is retired."""
+    for table in set(tables):
+        key = _generation_key(table)
+        try:
+            cache.incr(key)
+        except ValueError:  # no generation yet: nothing cached under one either
+            cache.add(key, time.time_ns() // 1000, None)
 
 
-def _writes_figures(sql) -> bool:
+def _tables_written(sql) -> frozenset:
+    """The watched tables a statement writes (none for a read)."""
     text = sql if isinstance(sql, str) else str(sql)
     target = _TARGET.match(text)
     if target:
-        return target.group(1).lower() in _NAMES
-    return bool(_WHOLE.match(text)) and bool(_TABLE.search(text))
+        table = target.group(1).lower()
+        return frozenset((table,)) if table in _NAMES else frozenset()
+    if _WHOLE.match(text):
+        return frozenset(name.lower() for name in _TABLE.findall(text))
+    return frozenset()
+
+
+def _writes_figures(sql) -> bool:
+    return bool(_tables_written(sql))
+
+
+class _BumpOnCommit:
+    """The tables a transaction wrote, their generations moved once it commits."""
+
+    def __init__(self):
+        self.tables: set[str] = set()
+
+    def __call__(self) -> None:
+        generation_bump(self.tables)
 
 
 def _watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if _writes_figures(sql):
+    written = _tables_written(sql)
+    if written:
         connection = context["connection"]
         if connection.in_atomic_block:
             # once a transaction, however many rows it writes; robust: the write has committed, a
             # missed bump must not become the caller's error
-            if not any(pending[1] is generation_bump for pending in connection.run_on_commit):
-                transaction.on_commit(generation_bump, using=connection.alias, robust=True)
+            pending = next(
+                (p[1] for p in connection.run_on_commit if isinstance(p[1], _BumpOnCommit)), None
+            )
+            if pending is None:
+                pending = _BumpOnCommit()
+                transaction.on_commit(pending, using=connection.alias, robust=True)
+            pending.tables.update(written)
         else:
-            generation_bump()
+            generation_bump(written)
     return result
 
 

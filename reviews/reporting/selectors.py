@@ -90,7 +90,9 @@ def _progress_counted(programme, ministry, fiscal_year, today, user) -> dict[str
         .order_by()
     )
     tallies: dict[str, dict] = {name: defaultdict(Counter) for name in DIMENSIONS}
-    for *key, n in planned:
+    # the plan changes far less often than the assignments' states: its counts are kept under the
+    # plan's and the catalog's tables alone
+    for *key, n in figures.rows(planned):
         _tally(tallies, key, fiscal_year, "planned", n)
     for *key, state, is_late, n in assignments:
         _tally(tallies, key, fiscal_year, state, n)
@@ -182,9 +184,11 @@ def burndown(
 
 def _burndown_counted(programme, fiscal_year, ministry, today, user) -> dict:
     april, march = fiscal_year_bounds(fiscal_year)
-    planned = _in_remit(
-        PlanEntry.objects.filter(programme=programme, fiscal_year=fiscal_year), ministry, user
-    ).count()
+    planned = figures.counted(
+        _in_remit(
+            PlanEntry.objects.filter(programme=programme, fiscal_year=fiscal_year), ministry, user
+        )
+    )
     assignments = _in_remit(_assignments(programme).filter(fiscal_year=fiscal_year), ministry, user)
     start = april
     due = max(assignments.aggregate(last=Max("due_on"))["last"] or march, start)

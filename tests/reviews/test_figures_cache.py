@@ -3,11 +3,12 @@ and are never stale: a committed transition, a bulk UPDATE, raw SQL or a plan ch
 the very next read. Transactional tests: the cache is used only outside a transaction."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from reviews.common import figures
-from reviews.models import Assignment, PlanEntry
+from reviews.models import Assignment, PlanEntry, Reminder
 from reviews.reporting import selectors as reports
 from reviews.survey import services as survey_services
 from standards import selectors as catalog
@@ -196,3 +197,52 @@ def test_a_cache_of_each_process_alone_is_never_used(settings):
     assert not figures.shared()
     assert figures.cached("test", (), lambda: 1) == 1
     assert figures.cached("test", (), lambda: 2) == 2
+
+
+def test_a_draft_retires_the_survey_counts_but_not_the_plans_or_a_list_of_standards(
+    token_client, coordinator, reviewer, batches
+):
+    """Each table has its own generation: a reviewer's draft writes assignments, transitions and
+    responses, so the progress report counts again (and shows it), while the plan's counts and the
+    priority list's total, read from tables the draft did not write, stay cached."""
+    client = token_client(coordinator)
+
+    def reads(url) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in queries.captured_queries]
+
+    def grouped_plan(sql) -> bool:
+        return any(s.startswith('SELECT "reviews_planentry"."fiscal_year"') for s in sql)
+
+    def listed_total(sql) -> bool:
+        return any(s.startswith("SELECT COUNT(*)") for s in sql)
+
+    assert grouped_plan(reads(PROGRESS)) and listed_total(reads("/api/priorities/?priority="))
+    assert not listed_total(reads("/api/priorities/?priority="))
+    mine = batches[0].assignments.order_by("pk").first()
+    survey_services.response_save_draft(assignment=mine, answers=COMPLETE, based_on=0, by=reviewer)
+    after = reads(PROGRESS)
+    assert any("reviews_assignment" in s for s in after)  # the states are counted again
+    assert not grouped_plan(after)  # the plan's counts are not
+    assert year(client, "in_progress") == 1
+    assert not listed_total(reads("/api/priorities/?priority="))
+    PlanEntry.objects.filter(pk=PlanEntry.objects.first().pk).update(fiscal_year=2027)
+    assert grouped_plan(reads(PROGRESS))
+    assert year(client, "planned") == 7
+
+
+def test_a_generation_lost_from_the_cache_never_brings_back_an_older_figure():
+    tables = ("reviews_batch",)
+    cache.delete(figures._generation_key("reviews_batch"))
+    assert figures.cached("lost", (), lambda: 1, tables) == 1
+    assert figures.cached("lost", (), lambda: 2, tables) == 1
+    cache.delete(figures._generation_key("reviews_batch"))  # evicted, or Redis emptied
+    assert figures.cached("lost", (), lambda: 3, tables) == 3
+
+
+def test_rows_of_a_table_whose_writes_are_not_watched_are_read_every_time():
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert figures.rows(Reminder.objects.values_list("pk")) == []
+        assert any("reviews_reminder" in q["sql"] for q in queries.captured_queries)
