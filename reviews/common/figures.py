@@ -18,6 +18,7 @@ while the write commits), a figure outlives its data by at most FIGURE_SECONDS.
 
 import functools
 import hashlib
+import logging
 import re
 import time
 
@@ -27,9 +28,14 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
+from django_redis import get_redis_connection
+from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
 
 from accounts.roles import Role, has_role, is_coordinator
 from standards.signals import catalog_changed
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "reviews:figures:generation"
 FIGURE_SECONDS = 120
@@ -164,13 +170,34 @@ def scope_key(user) -> tuple:
 
 def generation_bump(tables=TABLES) -> None:
     """Move the generations of `tables` (all of TABLES unless given): every figure counted from
-    any of them is retired."""
-    for table in set(tables):
-        key = _generation_key(table)
-        try:
-            cache.incr(key)
-        except ValueError:  # no generation yet: nothing cached under one either
-            cache.add(key, time.time_ns() // 1000, None)
+    any of them is retired. On Redis, one round trip for them all (a generation not there yet
+    starts at the clock, then moves)."""
+    keys = [_generation_key(table) for table in sorted(set(tables))]
+    redis = _redis()
+    if redis is None:
+        for key in keys:
+            try:
+                cache.incr(key)
+            except ValueError:  # no generation yet: nothing cached under one either
+                cache.add(key, time.time_ns() // 1000, None)
+        return
+    start = time.time_ns() // 1000
+    try:
+        with redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                stored = cache.make_and_validate_key(key)
+                pipe.set(stored, start, nx=True)
+                pipe.incr(stored)
+            pipe.execute()
+    except RedisError:  # Redis away: the figures cached before expire within FIGURE_SECONDS
+        logger.warning("figures: generations of %s not moved (Redis unavailable)", keys)
+
+
+def _redis():
+    """The raw Redis client behind the cache (django-redis), or None for another cache."""
+    if not isinstance(caches["default"], RedisCache):
+        return None
+    return get_redis_connection("default")
 
 
 def _tables_written(sql) -> frozenset:

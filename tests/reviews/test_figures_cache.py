@@ -2,6 +2,8 @@
 and are never stale: a committed transition, a bulk UPDATE, raw SQL or a plan change is counted by
 the very next read. Transactional tests: the cache is used only outside a transaction."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -246,3 +248,14 @@ def test_rows_of_a_table_whose_writes_are_not_watched_are_read_every_time():
         with CaptureQueriesContext(connection) as queries:
             assert figures.rows(Reminder.objects.values_list("pk")) == []
         assert any("reviews_reminder" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_bump_moves_each_generation_once_and_starts_a_missing_one_at_the_clock():
+    key = figures._generation_key("reviews_batch")
+    cache.delete(key)
+    before = time.time_ns() // 1000
+    figures.generation_bump(["reviews_batch", "reviews_batch", "reviews_planentry"])
+    started = cache.get(key)
+    assert started > before
+    figures.generation_bump(["reviews_batch"])
+    assert cache.get(key) == started + 1
