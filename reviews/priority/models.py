@@ -22,15 +22,9 @@ class StandardPriority(models.Model):
     computed_at = models.DateTimeField(_("computed"))
 
     class Meta:
-        indexes = [
-            models.Index(fields=["is_priority"], name="standard_priority_flag"),
-            # the priority list's ranking (reviews.priority.selectors.RANKED), strongest first
-            models.Index(
-                models.F("strength").desc(nulls_last=True),
-                condition=models.Q(is_priority=True),
-                name="standard_priority_rank",
-            ),
-        ]
+        indexes = [models.Index(fields=["is_priority"], name="standard_priority_flag")]
+        # and on PostgreSQL, standard_priority_rank (migration 0015): the priority list's ranking
+        # (reviews.priority.selectors.RANKED), strongest first, read from an index
         verbose_name = _("standard priority")
         verbose_name_plural = _("standard priorities")
 
