@@ -45,13 +45,14 @@ _ALWAYS = re.compile(r"\s*(?:\n|;|、|,)\s*")
 _BEFORE_LEGAL_FORM = re.compile(rf"\s*(?:・|及び|\s)\s*(?=(?:{_LEGAL_FORM}))")
 _LEGAL_FORM_NAMES = frozenset([*LEGAL_FORMS, *_ABBREVIATIONS.values()])
 _SPACE_NEAR_WIDE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
+_SPACES = re.compile(r"\s+")
 
 
 def normalise_body_name(text: str) -> str:
     """One spelling per body: NFKC width, spaces (U+3000 too) collapsed, and none next to Japanese
     text, abbreviated legal forms spelt out: 「（一社）日本ロボット工業会」 and 「一般社団法人　日本ロボット
     工業会」 both give 「一般社団法人日本ロボット工業会」."""
-    name = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
+    name = _SPACES.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
     for short, long in _ABBREVIATIONS.items():
         if name.startswith(short):
             name = long + name[len(short) :]
@@ -82,8 +83,8 @@ def split_bodies(cell: str) -> list[str]:
             pending = name
             continue
         pending = ""
-        if name and body_key(name) not in seen:
-            seen.add(body_key(name))
+        if name and (key := body_key(name)) not in seen:
+            seen.add(key)
             names.append(name)
     if pending:
         names.append(pending)

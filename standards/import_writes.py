@@ -10,6 +10,7 @@ changed one by id; both leave the same table.
 
 import json
 from collections.abc import Iterable
+from operator import itemgetter
 
 from django.db import connection
 
@@ -72,11 +73,12 @@ def _upsert_staged(rows: list[dict]) -> dict[str, int]:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {STAGE} AS SELECT {listed} FROM {table} WITH NO DATA"
         )
+        values_of, as_json = itemgetter(*WRITTEN_FIELDS), _JsonTexts()
         with cursor.cursor.copy(f"COPY {STAGE} ({listed}) FROM STDIN") as copy:
             for row in rows:
-                values = [row[name] for name in WRITTEN_FIELDS]
+                values = list(values_of(row))
                 for index in json_fields:
-                    values[index] = json.dumps(values[index], ensure_ascii=False)
+                    values[index] = as_json(values[index])
                 copy.write_row(values)
         updates = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns if c != "number")
         cursor.execute(
@@ -89,6 +91,23 @@ def _upsert_staged(rows: list[dict]) -> dict[str, int]:
         written = {number: pk for pk, number in cursor.fetchall()}
         cursor.execute(f"DROP TABLE {STAGE}")
     return written
+
+
+class _JsonTexts:
+    """json.dumps of a list, written once per different list of strings: a catalog's lists of ICS
+    codes, strategic fields and amendments are a few hundred different ones."""
+
+    def __init__(self):
+        self.texts: dict[tuple[str, ...], str] = {}
+
+    def __call__(self, value) -> str:
+        if value.__class__ is not list or not all(item.__class__ is str for item in value):
+            return json.dumps(value, ensure_ascii=False)  # not a list of strings: no key for it
+        key = tuple(value)
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = json.dumps(value, ensure_ascii=False)
+        return text
 
 
 def _upsert_plain(rows: list[dict]) -> dict[str, int]:

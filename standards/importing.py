@@ -90,7 +90,7 @@ _STATUS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class StandardRecord:
     line: int
     number: str  # canonical: "JIS B 8445", "TS A 0006"
@@ -220,12 +220,12 @@ def _within(rows, *, deadline: float, clock) -> Iterator[tuple[int, list]]:
 
 
 def _validated(rows, *, ministries, today, progress) -> CatalogReport:
-    header = next((cells for _, cells in rows if not all(_blank(c) for c in cells)), None)
+    header = next((cells for _, cells in rows if not _blank_row(cells)), None)
     if header is None:
         raise CatalogFileError(_("The file is empty: it has no header row."))
     columns = _map_header(header)
     written = {c.field: str(header[i]).replace("\ufeff", "").strip() for i, c in columns.items()}
-    parser = _RowParser(ministries=ministries, today=today, headers=written)
+    parser = _RowParser(columns, ministries=ministries, today=today, headers=written)
     report = CatalogReport(
         [],
         [],
@@ -234,14 +234,15 @@ def _validated(rows, *, ministries, today, progress) -> CatalogReport:
         headers=written,
     )
     editions = _Editions(report, written["number"])
+    width = len(header)
     for line, cells in rows:
         if progress is not None:
             progress(1)
-        if all(_blank(cell) for cell in cells):
+        if _blank_row(cells):
             continue
-        values = {c.field: cells[i] if i < len(cells) else "" for i, c in columns.items()}
-        parsed, record, row_errors = parser.parse(line, values)
-        row_errors += _extra_cells(line, cells, len(header))
+        parsed, record, row_errors = parser.parse(line, cells)
+        if len(cells) > width:
+            row_errors += _extra_cells(line, cells, width)
         if parsed is not None and parsed.amendment:
             if not row_errors:
                 report.amendments.append(AmendmentRecord(line, parsed.canonical, parsed.full))
@@ -249,7 +250,8 @@ def _validated(rows, *, ministries, today, progress) -> CatalogReport:
             row_errors += editions.check(record, accepted=not row_errors)
         if row_errors:
             report.reject(line, cells, row_errors)
-        report.warn(parser.warnings)
+        if parser.warnings:
+            report.warn(parser.warnings)
     if not report.records and not report.amendments and not report.errors:
         raise CatalogFileError(_("The file has a header but no rows."))
     return report
@@ -326,6 +328,14 @@ def _blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+def _blank_row(cells) -> bool:
+    """Every cell blank (_blank), looked at only up to the first that is not: most rows' first."""
+    for cell in cells:
+        if cell is not None and (not isinstance(cell, str) or (cell and not cell.isspace())):
+            return False
+    return True
+
+
 def _header_lookup() -> dict[str, Column | None]:
     """Every header the import reads, normalised: the import's own names, in English and Japanese,
     and the catalog export's in both languages (its computed columns map to None: skipped)."""
@@ -391,11 +401,67 @@ def _excel_serial(value) -> dt.date | None:
     return None
 
 
+def _prepared(raw) -> tuple[object, bool]:
+    """A cell's value as the row parser reads it, and whether the cell is blank: None when it is
+    blank or the file has no such column (the stored value stays), "" when it holds the clear
+    marker (the stored value is erased); a workbook's date cell as it is."""
+    if raw is None or raw.__class__ is not str:
+        return raw, False
+    if not raw or raw.isspace():
+        return None, True
+    if raw[0] == "'":
+        raw = exports.unsafe_cell(raw)
+    if (")" in raw or "）" in raw) and normalize_width(raw).strip().casefold() in _CLEAR_MARKERS:
+        return "", False
+    return raw, False
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
+
+
+# Columns whose value (and problems) follow from the cell alone: each different cell is read once
+# per file (a few hundred bodies, ministry sets and ICS lists, a few thousand dates, fill tens of
+# thousands of rows). A read gives (value, problems), each problem a (value shown, message) pair.
+_Read = tuple[object, tuple[tuple[str, str], ...]]
+_BY_CELL = (
+    ("title_en", "_short_text"),
+    ("established_on", "_date"),
+    ("revised_on", "_date"),
+    ("confirmed_on", "_date"),
+    ("ministry", "_ministries"),
+    ("drafting_body", "_drafting_bodies"),
+    ("ics", "_ics"),
+    ("status", "_status"),
+    ("fast_track", "_bool"),
+    ("strategic_fields", "_strategic"),
+    ("generated", "_bool"),
+    ("international_text", "_long_text"),
+    ("source", "_short_text"),
+)
+# The order of a row's errors: its columns', the order of its dates after the dates.
+_DATE_ORDER = "date order"
+_ERROR_ORDER = (
+    *("number", "title_ja", "title_en", "established_on", "revised_on", "confirmed_on"),
+    *(_DATE_ORDER, "edition", "ministry", "drafting_body", "ics", "international_text"),
+    *("status", "fast_track", "strategic_fields", "generated", "source"),
+)
+
+
 class _RowParser:
     """Turns one row's cells into a StandardRecord, collecting an error per bad cell and a warning
     per piece of informational text it could not read."""
 
-    def __init__(self, *, ministries: dict[str, str], today: dt.date, headers: dict[str, str]):
+    def __init__(
+        self,
+        columns: dict[int, Column],
+        *,
+        ministries: dict[str, str],
+        today: dt.date,
+        headers: dict[str, str],
+    ):
+        self.index = {column.field: index for index, column in columns.items()}
+        self.width = max(columns) + 1
         self.ministries = ministries
         self.today = today
         self.headers = headers
@@ -408,67 +474,102 @@ class _RowParser:
                         self.strategic[search_key(spelling)] = choice.value
                 for choice in Status:
                     self.statuses[normalize_width(str(choice.label)).strip().lower()] = choice
-        # cells repeat (a few hundred bodies and ministry sets in 19,000 rows): read each once
-        self._bodies: dict[str, list[str]] = {}
-        self._ministry_cells: dict[str, tuple[list[str], list[str]]] = {}
+        # (column, its index, cell → (blank, value, problems), read) of the _BY_CELL columns the
+        # file has; the others' values, as an absent column reads. The reads are the class's
+        # functions, not bound methods: the parser holding itself would outlive its file.
+        self.by_cell = [
+            (name, self.index[name], {}, getattr(_RowParser, read))
+            for name, read in _BY_CELL
+            if name in self.index
+        ]
+        self.absent = {
+            name: getattr(self, read)(None)[0] for name, read in _BY_CELL if name not in self.index
+        }
+        self.editions: dict[tuple, tuple] = {}  # (cell, the number's year) → as by_cell's
 
     def parse(
-        self, line: int, values: dict
+        self, line: int, cells: list
     ) -> tuple[JisNumber | None, StandardRecord | None, list[RowError]]:
-        self.line, self.errors, self.warnings = line, [], []
-        self.values, self.blank = values, set()
-        number = self._number(values.get("number", ""))
+        if len(cells) < self.width:  # the cells the row leaves out are blank
+            cells = [*cells, *[""] * (self.width - len(cells))]
+        self.line, self.cells, self.warnings = line, cells, []
+        # the row's problems by _ERROR_ORDER part, each a (column, value shown, message)
+        self.problems: dict[str, list] = {}
+        self.blank = blank = set()
+        read = dict(self.absent)
+        for name, index, known, reader in self.by_cell:
+            cell = cells[index]
+            found = known.get(cell)
+            if found is None:
+                value, is_blank = _prepared(cell)
+                found = known[cell] = (is_blank, *reader(self, value))
+            if found[0]:
+                blank.add(name)
+            if found[2]:
+                self.problems[name] = [(name, *problem) for problem in found[2]]
+            read[name] = found[1]
+        number = self._number()
+        title_ja = self._title()
+        self._check_date_order(read["established_on"], read["revised_on"], read["confirmed_on"])
+        edition_year = self._edition(number)
+        international, international_text = self._international()
+        if "international_text" in self.index:
+            international_text = read["international_text"]
+        errors = self._errors() if self.problems else []
+        if number is None:
+            return None, None, errors
         record = StandardRecord(
-            line=line, number=number.canonical if number else "", title_ja=self._title()
+            line=line,
+            number=number.canonical,
+            title_ja=title_ja,
+            title_en=read["title_en"],
+            established_on=read["established_on"],
+            revised_on=read["revised_on"],
+            confirmed_on=read["confirmed_on"],
+            ministry_codes=list(read["ministry"]),
+            drafting_bodies=list(read["drafting_body"]),
+            ics_codes=list(read["ics"]),
+            international=international,
+            international_text=international_text,
+            status=read["status"],
+            fast_track=read["fast_track"],
+            strategic_fields=list(read["strategic_fields"]),
+            is_generated=read["generated"],
+            source_url=read["source"],
+            edition_year=edition_year,
+            blank=blank,
         )
-        record.title_en = self._text("title_en", 500)
-        for name in ("established_on", "revised_on", "confirmed_on"):
-            setattr(record, name, self._date(name))
-        self._check_date_order(record)
-        record.edition_year = self._edition(number)
-        record.ministry_codes = self._ministries()
-        record.drafting_bodies = self._drafting_bodies()
-        record.ics_codes = self._ics()
-        record.international, text = self._international()
-        record.international_text = text
-        if "international_text" in values:
-            record.international_text = self._text("international_text", 2000)
-        record.status = self._status()
-        record.fast_track = self._bool("fast_track")
-        record.strategic_fields = self._strategic()
-        record.is_generated = self._bool("generated")
-        record.source_url = self._text("source", 500)
-        record.blank = self.blank
-        return number, (record if number else None), self.errors
+        return number, record, errors
 
-    def _error(self, column: str, value, message: str) -> None:
-        self.errors.append(self._problem(column, value, message))
+    def _errors(self) -> list[RowError]:
+        line, headers, problems = self.line, self.headers, self.problems
+        return [
+            RowError(line, headers.get(column, column), shown, message)
+            for part in _ERROR_ORDER
+            for column, shown, message in problems.get(part, ())
+        ]
 
-    def _warning(self, column: str, value, message: str) -> None:
-        self.warnings.append(self._problem(column, value, message))
+    def _raw(self, name: str):
+        """The cell as read from the file; None when the file has no such column."""
+        index = self.index.get(name)
+        return None if index is None else self.cells[index]
 
-    def _problem(self, column: str, value, message: str) -> RowError:
-        shown = "" if value is None else str(value)
-        return RowError(self.line, self.headers.get(column, column), shown, str(message))
+    def _error(self, column: str, value, message, *, part: str | None = None) -> None:
+        problem = (column, _shown(value), str(message))
+        self.problems.setdefault(part or column, []).append(problem)
+
+    def _warning(self, column: str, value, message) -> None:
+        header = self.headers.get(column, column)
+        self.warnings.append(RowError(self.line, header, _shown(value), str(message)))
 
     def _cell(self, name: str):
-        """The cell's value; None when the cell is blank or the file has no such column (the stored
-        value stays), "" when it holds the clear marker (the stored value is erased)."""
-        value = self.values.get(name)
-        if value is None or value.__class__ is not str:
-            return value  # no such column, or a date cell of a workbook
-        if not value or value.isspace():
+        value, blank = _prepared(self._raw(name))
+        if blank:
             self.blank.add(name)
-            return None
-        if value[0] == "'":
-            value = exports.unsafe_cell(value)
-        if (")" in value or "）" in value) and (
-            normalize_width(value).strip().casefold() in _CLEAR_MARKERS
-        ):
-            return ""
         return value
 
-    def _number(self, value) -> JisNumber | None:
+    def _number(self) -> JisNumber | None:
+        value = self._raw("number")
         try:
             return parse_jis_number(str(value))
         except InvalidJisNumber as exc:
@@ -477,118 +578,114 @@ class _RowParser:
 
     def _title(self) -> str:
         # unguarded like every other cell: an exported "=…" title comes back as "'=…"
-        title = exports.unsafe_cell(str(self.values.get("title_ja", "")).strip())
+        title = exports.unsafe_cell(str(self._raw("title_ja")).strip())
         if not title or self._cell("title_ja") == "":
             self._error("title_ja", title, _("the Japanese title is required"))
         elif len(title) > 500:
             self._error("title_ja", title[:40] + "…", _("longer than 500 characters"))
         return title
 
-    def _text(self, name: str, limit: int) -> str:
-        text = str(self._cell(name) or "").strip()
+    @staticmethod
+    def _text(value, limit: int) -> _Read:
+        text = str(value or "").strip()
         if len(text) > limit:
-            self._error(
-                name, text[:40] + "…", _("longer than %(limit)d characters") % {"limit": limit}
-            )
-        return text
+            message = _("longer than %(limit)d characters") % {"limit": limit}
+            return text, ((text[:40] + "…", message),)
+        return text, ()
 
-    def _date(self, name: str) -> dt.date | None:
-        value = self._cell(name)
+    def _short_text(self, value) -> _Read:
+        return self._text(value, 500)
+
+    def _long_text(self, value) -> _Read:
+        return self._text(value, 2000)
+
+    def _date(self, value) -> _Read:
         if not value:
-            return None
+            return None, ()
         if value.__class__ is str and _ISO_DATE.match(value):  # most cells: no more to check
             try:
-                return dt.date.fromisoformat(value)
+                return dt.date.fromisoformat(value), ()
             except ValueError:
                 pass  # "2023-02-30": parse_date says why
         try:
-            day = _excel_serial(value) or parse_date(value)
+            return _excel_serial(value) or parse_date(value), ()
         except InvalidDate as exc:
-            self._error(name, value, exc)
-            return None
-        return day
+            return None, ((_shown(value), str(exc)),)
 
-    def _check_date_order(self, record: StandardRecord) -> None:
+    def _check_date_order(self, established_on, revised_on, confirmed_on) -> None:
         problems = action_date_problems(
-            established_on=record.established_on,
-            revised_on=record.revised_on,
-            confirmed_on=record.confirmed_on,
+            established_on=established_on,
+            revised_on=revised_on,
+            confirmed_on=confirmed_on,
             today=self.today,
         )
         for name, message in problems.items():
-            self._error(name, self.values.get(name), message)
+            self._error(name, self._raw(name), message, part=_DATE_ORDER)
 
     def _edition(self, number: JisNumber | None) -> int | None:
         """The edition year: from the number ("JIS B 8445:2016") or an edition column (2016)."""
-        value = self._cell("edition")
+        raw = self._raw("edition")
         year = number.year if number else None
+        found = self.editions.get((raw, year))
+        if found is None:
+            value, blank = _prepared(raw)
+            found = self.editions[raw, year] = (blank, *self._edition_year(value, year))
+        blank, edition, problems = found
+        if blank:
+            self.blank.add("edition")
+        if problems:
+            self.problems["edition"] = [("edition", *problem) for problem in problems]
+        return edition
+
+    def _edition_year(self, value, year: int | None) -> _Read:
         if not value:
-            return year
+            return year, ()
         text = normalize_width(str(value)).strip().removesuffix("年版").removesuffix("年")
         if not _YEAR.match(text) or not 1949 <= int(text) <= self.today.year:
-            self._error("edition", value, _("not an edition year such as 2016"))
-            return year
+            return year, ((_shown(value), _("not an edition year such as 2016")),)
         if year and year != int(text):
-            self._error(
-                "edition",
-                value,
-                _("the number says edition %(number)d, this column %(column)s")
-                % {"number": year, "column": text},
-            )
-        return int(text)
+            message = _("the number says edition %(number)d, this column %(column)s") % {
+                "number": year,
+                "column": text,
+            }
+            return int(text), ((_shown(value), message),)
+        return int(text), ()
 
-    def _split(self, value) -> list[str]:
+    @staticmethod
+    def _split(value) -> list[str]:
         text = normalize_width(str(value or ""))
         return [item.strip() for item in _LIST_SEPARATORS.split(text) if item.strip()]
 
-    def _ministries(self) -> list[str]:
-        value = self._cell("ministry")
+    def _ministries(self, value) -> _Read:
         if not value:
-            return []
-        key = str(value)
-        if key not in self._ministry_cells:
-            codes, unknown = [], []
-            for name in self._split(value):
-                code = self.ministries.get(search_key(name))
-                if code is None:
-                    unknown.append(name)
-                elif code not in codes:
-                    codes.append(code)
-            self._ministry_cells[key] = (codes, unknown)
-        codes, unknown = self._ministry_cells[key]
-        for name in unknown:
-            self._error(
-                "ministry", name, _("unknown ministry; use e.g. 経済産業大臣, 国土交通大臣 or METI")
-            )
-        return list(codes)
+            return [], ()
+        codes, problems = [], []
+        message = _("unknown ministry; use e.g. 経済産業大臣, 国土交通大臣 or METI")
+        for name in self._split(value):
+            code = self.ministries.get(search_key(name))
+            if code is None:
+                problems.append((name, message))
+            elif code not in codes:
+                codes.append(code)
+        return codes, tuple(problems)
 
-    def _drafting_bodies(self) -> list[str]:
-        value = self._cell("drafting_body")
+    def _drafting_bodies(self, value) -> _Read:
         if not value:
-            return []
-        key = str(value)
-        if key not in self._bodies:
-            self._bodies[key] = split_bodies(key)
-        names = self._bodies[key]
-        for name in names:
-            if len(name) > 200:
-                self._error(
-                    "drafting_body",
-                    name[:40] + "…",
-                    _("longer than %(limit)d characters") % {"limit": 200},
-                )
-        return list(names)
+            return [], ()
+        names = split_bodies(str(value))
+        message = _("longer than %(limit)d characters") % {"limit": 200}
+        return names, tuple((name[:40] + "…", message) for name in names if len(name) > 200)
 
-    def _ics(self) -> list[str]:
-        codes = []
-        for code in self._split(self._cell("ics")):
+    def _ics(self, value) -> _Read:
+        codes, problems = [], []
+        for code in self._split(value):
             if _ICS_AS_NUMBER.match(code):  # Excel stores 13.110 as the number 13.11
                 code = code.split(".")[0] + "." + code.split(".")[1].ljust(3, "0")
             if not _ICS.match(code):
-                self._error("ics", code, _("not an ICS code such as 13.110 or 43.040.10"))
+                problems.append((code, _("not an ICS code such as 13.110 or 43.040.10")))
             elif code not in codes:
                 codes.append(code)
-        return codes
+        return codes, tuple(problems)
 
     def _international(self) -> tuple[list[tuple[str, str]], str]:
         """The correspondences and the text as written. Informational: what cannot be read is a
@@ -605,38 +702,33 @@ class _RowParser:
             self._warning("international", fragment, message)
         return parsed.references, text
 
-    def _status(self) -> str:
-        value = self._cell("status")
+    def _status(self, value) -> _Read:
+        cleared = ()
         if value == "":
-            self._error("status", CLEAR_MARKER, _("a standard always has a status"))
+            cleared = ((CLEAR_MARKER, str(_("a standard always has a status"))),)
         if not value:
-            return Status.ACTIVE
+            return Status.ACTIVE, cleared
         text = normalize_width(str(value)).strip().lower()
         if text not in self.statuses:
-            self._error("status", value, _("expected active / withdrawn (有効 / 廃止)"))
-            return Status.ACTIVE
-        return self.statuses[text]
+            return Status.ACTIVE, ((_shown(value), _("expected active / withdrawn (有効 / 廃止)")),)
+        return self.statuses[text], ()
 
-    def _bool(self, name: str) -> bool:
-        value = self._cell(name)
+    def _bool(self, value) -> _Read:
         text = normalize_width(str(value or "")).strip().lower()
         if text in _TRUE:
-            return True
+            return True, ()
         if text not in _FALSE:
-            self._error(name, value, _("expected yes or no"))
-        return False
+            return False, ((_shown(value), _("expected yes or no")),)
+        return False, ()
 
-    def _strategic(self) -> list[str]:
-        codes = []
-        for name in self._split(self._cell("strategic_fields")):
+    def _strategic(self, value) -> _Read:
+        codes, problems = [], []
+        for name in self._split(value):
             code = self.strategic.get(search_key(name))
             if code is None:
                 known = ", ".join(StrategicField.values)
-                self._error(
-                    "strategic_fields",
-                    name,
-                    _("unknown strategic field; known: %(known)s") % {"known": known},
-                )
+                message = _("unknown strategic field; known: %(known)s") % {"known": known}
+                problems.append((name, message))
             elif code not in codes:
                 codes.append(code)
-        return codes
+        return codes, tuple(problems)

@@ -37,6 +37,9 @@ _CANONICAL = re.compile(
 )
 
 
+_SPACES = re.compile(r"\s+")
+
+
 class InvalidJisNumber(ValueError):
     """The text is not a JIS number; the message quotes it."""
 
@@ -86,7 +89,7 @@ def parse_jis_number(text: str) -> JisNumber:
         raise InvalidJisNumber(_("「%(text)s」 is not a JIS number: it is empty.") % {"text": text})
     cleaned = normalize_width(text).translate(_DASHES).strip().upper()
     # 追補 is uppercased unchanged; collapse runs of spaces so "JIS  B  8445" is fine.
-    cleaned = re.sub(r"\s+", " ", cleaned)
+    cleaned = _SPACES.sub(" ", cleaned)
     match = _PATTERN.match(cleaned)
     if not match:
         raise InvalidJisNumber(
@@ -104,7 +107,7 @@ def parse_jis_number(text: str) -> JisNumber:
             )
             % {"text": text, "division": division, "all": ", ".join(DIVISIONS)}
         )
-    parts = re.sub(r"\s+", "", match["parts"] or "")
+    parts = _SPACES.sub("", match["parts"] or "")
     year = int(match["year"]) if match["year"] else None
     if year is not None and not 1949 <= year <= 2100:
         raise InvalidJisNumber(
@@ -128,4 +131,4 @@ def parse_jis_number(text: str) -> JisNumber:
 
 def search_key(text: str) -> str:
     """A form for width-, case- and space-insensitive matching: "ＪＩＳ　Ｂ　８４４５" → "jisb8445"."""
-    return re.sub(r"\s+", "", normalize_width(text).translate(_DASHES).casefold())
+    return "".join(normalize_width(text).translate(_DASHES).casefold().split())
