@@ -168,8 +168,8 @@ def child_reads() -> dict:
             redis.stop()
     results["load_average_after"] = _load_average()
     results["gunicorn"] = (
-        f"{os.environ.get('JISREVIEW_WEB_WORKERS', '3 (default)')} workers × "
-        f"{os.environ.get('JISREVIEW_WEB_THREADS', '4 (default)')} threads"
+        f"{os.environ.get('JISREVIEW_WEB_WORKERS', f'{max(2, os.cpu_count() or 1)} (default)')} "
+        f"workers × {os.environ.get('JISREVIEW_WEB_THREADS', '2 (default)')} threads"
     )
     return results
 

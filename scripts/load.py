@@ -119,11 +119,11 @@ class Gunicorn:
 
     @property
     def workers(self) -> str:
-        return os.environ.get("JISREVIEW_WEB_WORKERS", "") or "3"
+        return os.environ.get("JISREVIEW_WEB_WORKERS", "") or f"{max(2, os.cpu_count() or 1)}"
 
     @property
     def threads(self) -> str:
-        return os.environ.get("JISREVIEW_WEB_THREADS", "") or "4"
+        return os.environ.get("JISREVIEW_WEB_THREADS", "") or "2"
 
     def start(self, environment: dict, log: Path) -> None:
         command = [

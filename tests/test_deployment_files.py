@@ -548,9 +548,9 @@ def gunicorn_config(**environment) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("environment", "workers", "threads"),
     [
-        ({}, 3, 4),
-        ({"JISREVIEW_WEB_WORKERS": "5", "JISREVIEW_WEB_THREADS": "2"}, 5, 2),
-        ({"JISREVIEW_WEB_WORKERS": " 8 ", "JISREVIEW_WEB_THREADS": ""}, 8, 4),
+        ({}, max(2, os.cpu_count() or 1), 2),
+        ({"JISREVIEW_WEB_WORKERS": "5", "JISREVIEW_WEB_THREADS": "3"}, 5, 3),
+        ({"JISREVIEW_WEB_WORKERS": " 8 ", "JISREVIEW_WEB_THREADS": ""}, 8, 2),
     ],
     ids=["defaults", "both-set", "blank-threads"],
 )
