@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import tempfile
 import unicodedata
 from collections import defaultdict
@@ -10,7 +11,9 @@ from itertools import islice
 from operator import itemgetter
 
 from django.db import connection
+from django.db.models import TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy
 
@@ -256,12 +259,21 @@ def _among(ids: list[int]):
     return ids
 
 
+JSON_LIST_FIELDS = frozenset({"ics_codes", "strategic_fields"})
+
+
 def catalog_records(queryset, fields=CATALOG_FIELDS, *, chunk_size: int = 2000) -> Iterator[dict]:
     """The standards as plain dicts of `fields`, each with the names of its ministries and drafting
     bodies (the first body first) and its international correspondences, read a chunk at a time
     (four queries a chunk, no model objects)."""
     degrees = {k: str(v) for k, v in Degree.choices}
-    rows = queryset.values(*fields).iterator(chunk_size=chunk_size)
+    # JSON lists read as their text, each different text decoded once (a handful of ICS lists and
+    # strategic fields repeat over thousands of rows)
+    lists = [name for name in fields if name in JSON_LIST_FIELDS]
+    texts = {f"{name}_as_text": Cast(name, TextField()) for name in lists}
+    plain = [name for name in fields if name not in JSON_LIST_FIELDS]
+    rows = queryset.values(*plain, **texts).iterator(chunk_size=chunk_size)
+    decoded: dict[str | None, list | None] = {None: None}
     while chunk := list(islice(rows, chunk_size)):
         ids = [r["id"] for r in chunk]
         ministries = defaultdict(list)
@@ -289,6 +301,12 @@ def catalog_records(queryset, fields=CATALOG_FIELDS, *, chunk_size: int = 2000) 
                 f"{designation} ({degrees[degree]})" if degree else designation
             )
         for record in chunk:
+            for name in lists:
+                text = record.pop(f"{name}_as_text")
+                if text not in decoded:
+                    decoded[text] = json.loads(text)
+                found = decoded[text]
+                record[name] = None if found is None else list(found)
             record["ministries"] = ministries[record["id"]]
             # the first body (the one surveys are routed by) first, then the others as linked
             others = bodies[record["id"]]

@@ -91,3 +91,16 @@ def test_each_chunk_of_the_catalog_carries_its_own_ministries_bodies_and_corresp
     assert by_number["JIS C 6004"]["correspondences"] == ["IEC 60004 (Identical (IDT))"]
     assert by_number["JIS C 6003"]["correspondences"] == []
     assert all(len(r["drafting_bodies"]) == 1 for r in whole)
+
+
+@pytest.mark.django_db
+def test_json_lists_read_as_stored_each_record_with_its_own_list():
+    for n, codes in enumerate([["25.040.30", "13"], ["25.040.30", "13"], [], ["01.040"]]):
+        standard = StandardFactory(number=f"JIS B {7000 + n}")
+        standard.ics_codes, standard.strategic_fields = codes, ["hydrogen"] if n % 2 else []
+        standard.save()
+    records = list(exports.catalog_records(Standard.objects.order_by("number")))
+    stored = list(Standard.objects.order_by("number").values_list("ics_codes", "strategic_fields"))
+    assert [(r["ics_codes"], r["strategic_fields"]) for r in records] == stored
+    assert records[0]["ics_codes"] is not records[1]["ics_codes"]
+    assert "ics_codes_as_text" not in records[0]
