@@ -362,21 +362,29 @@ def _queries(client, url: str) -> int:
     return len(queries)
 
 
-def _download(client, url: str) -> tuple[float, int, float]:
-    """Seconds to stream the whole file, its size, and the peak Python memory while doing so."""
+DOWNLOADS = 3
+
+
+def _download(client, url: str) -> tuple[float, int, float, float]:
+    """Seconds to stream the whole file (the median of DOWNLOADS after the process's first, as a
+    server that has answered before streams it), its size, the peak Python memory while doing so,
+    and the seconds the first download took."""
     import tracemalloc
 
-    started = time.perf_counter()
-    response = client.get(url)
-    size = sum(len(chunk) for chunk in response.streaming_content)
-    seconds = time.perf_counter() - started
+    timings = []
+    for _ in range(DOWNLOADS + 1):
+        started = time.perf_counter()
+        response = client.get(url)
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        timings.append(time.perf_counter() - started)
+    seconds = statistics.median(timings[1:])
     tracemalloc.start()
     response = client.get(url)
     for _chunk in response.streaming_content:
         pass
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return seconds, size, peak / 1e6
+    return seconds, size, peak / 1e6, timings[0]
 
 
 def child_ministry() -> dict:
@@ -395,10 +403,12 @@ def child_ministry() -> dict:
     progress = "/api/reports/progress/"
     page = Client(HTTP_HOST="127.0.0.1")
     page.force_login(get_user_model().objects.get(username="meti"))
-    csv_s, csv_bytes, csv_mb = _download(coordinator, "/api/standards/?format=csv")
-    xlsx_s, xlsx_bytes, xlsx_mb = _download(coordinator, "/api/standards/?format=xlsx")
-    survey_csv_s, _size, _mb = _download(coordinator, "/api/priorities/?priority=&format=csv")
-    survey_xlsx_s, _size, _mb = _download(coordinator, "/api/priorities/?priority=&format=xlsx")
+    csv_s, csv_bytes, csv_mb, csv_first_s = _download(coordinator, "/api/standards/?format=csv")
+    xlsx_s, xlsx_bytes, xlsx_mb, xlsx_first_s = _download(
+        coordinator, "/api/standards/?format=xlsx"
+    )
+    survey_csv_s, *_rest = _download(coordinator, "/api/priorities/?priority=&format=csv")
+    survey_xlsx_s, *_rest = _download(coordinator, "/api/priorities/?priority=&format=xlsx")
     return {
         "outcomes": outcomes,
         "priorities": StandardPriority.objects.filter(is_priority=True).count(),
@@ -412,9 +422,11 @@ def child_ministry() -> dict:
         "progress_all_ms": _median_ms(coordinator, progress),
         "dashboard_ms": _median_ms(page, "/reviews/dashboard/"),
         "csv_s": csv_s,
+        "csv_first_s": csv_first_s,
         "csv_mb": csv_bytes / 1e6,
         "csv_peak_mb": csv_mb,
         "xlsx_s": xlsx_s,
+        "xlsx_first_s": xlsx_first_s,
         "xlsx_mb": xlsx_bytes / 1e6,
         "xlsx_peak_mb": xlsx_mb,
         "survey_csv_s": survey_csv_s,
@@ -660,17 +672,22 @@ FIGURES = [
     ),
     reported("#6 METI dashboard page, median", "ministry.dashboard_ms", "ms", 0),
     at_most(
-        "#6 export all 11,000 standards, CSV ({ministry[csv_mb]:.1f} MB)", "ministry.csv_s", 2, "s"
+        "#6 export all 11,000 standards, CSV ({ministry[csv_mb]:.1f} MB), median of 3",
+        "ministry.csv_s",
+        2,
+        "s",
     ),
     at_most("#18   the same CSV, against #18's target", "ministry.csv_s", 0.5, "s"),
+    reported("#6   the process's first CSV download", "ministry.csv_first_s", "s"),
     reported("#6   peak Python memory while streaming", "ministry.csv_peak_mb", "MB", 0, "bounded"),
     at_most(
-        "#6 export all 11,000 standards, XLSX ({ministry[xlsx_mb]:.1f} MB)",
+        "#6 export all 11,000 standards, XLSX ({ministry[xlsx_mb]:.1f} MB), median of 3",
         "ministry.xlsx_s",
         5,
         "s",
     ),
     at_most("#18   the same XLSX, against #18's target", "ministry.xlsx_s", 2, "s"),
+    reported("#6   the process's first XLSX download", "ministry.xlsx_first_s", "s"),
     reported("#6   peak Python memory while writing", "ministry.xlsx_peak_mb", "MB", 0, "bounded"),
     at_most("#6 export all 11,000 with survey columns, CSV", "ministry.survey_csv_s", 2, "s"),
     at_most("#6 export all 11,000 with survey columns, XLSX", "ministry.survey_xlsx_s", 5, "s"),

@@ -111,8 +111,20 @@ def passing_results() -> dict:
         "ministry": {
             **{"outcomes": 2000, "list_ms": 20.0, "list_queries": 4, "usable_ms": 20.0},
             **{"usable_queries": 4, "screen_ms": 60.0, "progress_ms": 10.0, "progress_queries": 3},
-            **{"progress_all_ms": 15.0, "dashboard_ms": 50.0, "csv_s": 0.4, "csv_mb": 3.2},
-            **{"csv_peak_mb": 2, "xlsx_s": 1.5, "xlsx_mb": 1.8, "xlsx_peak_mb": 30},
+            **{
+                "progress_all_ms": 15.0,
+                "dashboard_ms": 50.0,
+                "csv_s": 0.4,
+                "csv_mb": 3.2,
+                "csv_first_s": 0.6,
+            },
+            **{
+                "csv_peak_mb": 2,
+                "xlsx_s": 1.5,
+                "xlsx_mb": 1.8,
+                "xlsx_peak_mb": 30,
+                "xlsx_first_s": 2.1,
+            },
             **{"survey_csv_s": 1.2, "survey_xlsx_s": 3.5},
         },
         "import_updates": {
