@@ -538,6 +538,8 @@ class Figure:
     shown: Callable[[dict], str]
     target: str = "—"
     met: Callable[[dict], bool] = _no_target
+    # by how much a missed target is missed, in words ("" when the figure cannot say)
+    gap: Callable[[dict], str] = lambda results: ""
 
 
 def _reader(source: str) -> Callable[[dict], float]:
@@ -565,6 +567,7 @@ def at_most(name: str, source: str, limit: float, unit: str = "", digits: int = 
         shown=lambda results: _quantity(read(results), unit, digits),
         target="none" if limit == 0 else f"≤ {_quantity(limit, unit, None)}",
         met=lambda results: read(results) <= limit,
+        gap=lambda results: _over(read(results), limit, unit, digits),
     )
 
 
@@ -576,7 +579,17 @@ def at_least(name: str, source: str, floor: float, unit: str = "", digits: int =
         shown=lambda results: _quantity(read(results), unit, digits),
         target=f"≥ {_quantity(floor, unit, None)}",
         met=lambda results: read(results) >= floor,
+        gap=lambda results: (
+            f"short by {_quantity(floor - read(results), unit, digits)} "
+            f"({read(results) / floor:.0%} of the target)"
+        ),
     )
+
+
+def _over(value: float, limit: float, unit: str, digits: int) -> str:
+    if limit == 0:
+        return f"{_quantity(value, unit, digits)} where none may be"
+    return f"over by {_quantity(value - limit, unit, digits)} ({value / limit:.1f}× the target)"
 
 
 def reported(name: str, source: str, unit: str = "", digits: int = 2, note: str = "—") -> Figure:
@@ -937,6 +950,11 @@ def report(results: dict, figures: list[Figure] = FIGURES) -> int:
         (figure.name.format(**results), figure.shown(results), figure.target, figure.met(results))
         for figure in figures
     ]
+    gaps = [
+        (figure.name.format(**results).strip(), figure.gap(results))
+        for figure in figures
+        if not figure.met(results)
+    ]
     width = max(len(row[0]) for row in rows)
     print(f"\n{'benchmark':<{width}}  {'measured':>10}  {'target':>10}  ok")
     print("-" * (width + 30))
@@ -944,8 +962,15 @@ def report(results: dict, figures: list[Figure] = FIGURES) -> int:
         print(f"{name:<{width}}  {shown:>10}  {target:>10}  {'yes' if met else 'NO'}")
     missed = [name for name, _shown, _target, met in rows if not met]
     if missed:
+        print("\nby how much:")
+        for name, gap in gaps:
+            print(f"  {name}: {gap or 'see the table'}")
         print(f"\n{len(missed)} figure(s) missed the target: {'; '.join(missed)}")
     return 1 if missed else 0
+
+
+# The last run's measurements, for reading beside the table (var/ is not tracked).
+RESULTS = ROOT / "var" / "bench" / "results.json"
 
 
 def main() -> int:
@@ -956,6 +981,8 @@ def main() -> int:
     finally:
         databases.drop_all()
     server = urlsplit(server_url())
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=1, default=str))
     status = report(results)
     print(f"\n({results['import']['rows']} rows; PostgreSQL at {server.hostname}:{server.port})")
     return status

@@ -249,3 +249,14 @@ def test_every_measurement_is_found_and_the_one_that_empties_the_catalog_runs_la
     assert all(callable(bench.child(name)) for name in bench.CHILDREN)
     # the real catalog replaces the demo one: only what plans the real catalog comes after it
     assert list(bench.CHILDREN)[-2:] == ["real_import", "real_plan"]
+
+
+def test_bench_says_by_how_much_a_target_is_missed(bench, capsys):
+    results = copy.deepcopy(passing_results())
+    results["import"]["copy_ratio"] = 25.0
+    results["load"]["steady"]["servers_rps_on_two_cores"] = 150.0
+    assert bench.report(results) == 1
+    out = capsys.readouterr().out
+    assert "#18 demo import ÷ COPY of the same file: over by 15.0 × (2.5× the target)" in out
+    assert "what the servers could answer on two cores of their own" in out
+    assert "short by 50 req/s (75% of the target)" in out
