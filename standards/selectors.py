@@ -82,14 +82,15 @@ def standards_with_degree(queryset, degree: str):
     return queryset.filter(Exists(matching))
 
 
+def _by_designation():
+    """A standard's correspondences by designation, as the model's ordering puts them, without the
+    join to the standard that ordering by "standard" adds."""
+    return InternationalCorrespondence.objects.order_by("designation")
+
+
 def standard_detail_queryset():
-    # each standard's correspondences by designation, as the model's ordering puts them, without
-    # the join to the standard that ordering by "standard" adds
-    correspondences = Prefetch(
-        "correspondences", queryset=InternationalCorrespondence.objects.order_by("designation")
-    )
     return Standard.objects.select_related("drafting_body", "alignment").prefetch_related(
-        "ministries", correspondences
+        "ministries", Prefetch("correspondences", queryset=_by_designation())
     )
 
 
@@ -99,11 +100,7 @@ def standard_read_queryset():
     page of 50 reads without a manager and a queryset per standard."""
     return Standard.objects.select_related("drafting_body", "alignment").prefetch_related(
         Prefetch("ministries", to_attr="ministry_list"),
-        Prefetch(
-            "correspondences",
-            queryset=InternationalCorrespondence.objects.order_by("designation"),
-            to_attr="correspondence_list",
-        ),
+        Prefetch("correspondences", queryset=_by_designation(), to_attr="correspondence_list"),
     )
 
 

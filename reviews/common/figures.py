@@ -126,30 +126,27 @@ def counted(queryset) -> int:
     under the exact SQL and parameters of the query (the user's scope and filters are in them) and
     the generations of the tables it reads. Counted directly when it reads a table whose writes
     are not watched (not in TABLES)."""
-    try:
-        sql, params = queryset.query.chain().get_compiler(queryset.db).as_sql()
-    except EmptyResultSet:  # a filter nothing can match (count() answers 0 without a query)
-        return queryset.count()
-    tables = _tables_read(sql)
-    if tables is None:
-        return queryset.count()
-    return cached("count", (sql, params), queryset.count, tables)
+    return _read_through("count", queryset, queryset.count)
 
 
 def rows(queryset) -> list:
     """list(queryset) through the cache, as counted() keeps a count: for the part of a figure that
     changes less often than the rest (the plan's counts beside the assignments' states)."""
-    sql, params = queryset.query.chain().get_compiler(queryset.db).as_sql()
-    tables = _tables_read(sql)
-    if tables is None:
-        return list(queryset)
-    return cached("rows", (sql, params), lambda: list(queryset), tables)
+    return _read_through("rows", queryset, lambda: list(queryset))
 
 
-def _tables_read(sql: str) -> frozenset | None:
-    """The tables a statement names, or None when one of them is not watched."""
-    named = frozenset(name for name in _QUOTED.findall(sql) if name in _model_tables())
-    return named if _NAMES.issuperset(named) else None
+def _read_through(name: str, queryset, compute):
+    """compute() cached under the queryset's SQL and parameters and the generations of the tables
+    it names; computed directly when one of those is not watched, or when no row can match
+    (Django then sends no query)."""
+    try:
+        sql, params = queryset.query.chain().get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return compute()
+    named = frozenset(table for table in _QUOTED.findall(sql) if table in _model_tables())
+    if not _NAMES.issuperset(named):
+        return compute()
+    return cached(name, (sql, params), compute, named)
 
 
 @functools.cache
