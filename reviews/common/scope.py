@@ -36,6 +36,13 @@ def survey_visible_standards(user, queryset, *, standard: str = "pk"):
     return queryset.filter(reduce(operator.or_, allowed))
 
 
+def sees_whole_remit(user, ministry: str) -> bool:
+    """Whether `user` may read the survey data of every standard in `ministry`'s remit: a
+    coordinator, or a viewer of that ministry. Narrowed to that remit, what the user sees is then the
+    remit itself, and survey_visible_standards has nothing to add."""
+    return is_coordinator(user) or _viewer_ministry(user) == ministry
+
+
 def can_see_survey_data(user, standard) -> bool:
     """The same rule for one standard (one query at most)."""
     return survey_visible_standards(user, Standard.objects.filter(pk=standard.pk)).exists()

@@ -137,8 +137,9 @@ def _assignments(programme):
 
 def _in_remit(queryset, ministry: str | None, user=None):
     """Rows whose standard is in the ministry's remit (any of its competent ministers) and, given a
-    user, whose survey data the user may read."""
-    if user is not None:
+    user, whose survey data the user may read (one test when the user sees the whole remit: a
+    viewer asking for their own ministry's figures)."""
+    if user is not None and not (ministry and scope.sees_whole_remit(user, ministry)):
         queryset = scope.survey_visible_standards(user, queryset, standard="standard")
     if not ministry:
         return queryset

@@ -3,7 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from accounts.roles import Role
+from reviews.common import scope
 from reviews.plan import services as plan_services
 from reviews.survey import services as survey_services
 from tests.reviews.data import COMPLETE
@@ -86,3 +91,34 @@ def test_query_count_does_not_grow_with_the_plan(
     with django_assert_num_queries(len(before)):
         report = client.get("/api/reports/progress/").json()
     assert sum(r["planned"] for r in report["fiscal_year"]) == 28
+
+
+@pytest.mark.parametrize("report", ["progress", "burndown", "answers"])
+def test_a_viewers_own_remit_is_tested_once_in_each_query(
+    token_client, ministry_viewer, batches, report
+):
+    with CaptureQueriesContext(connection) as queries:
+        response = token_client(ministry_viewer).get(f"/api/reports/{report}/")
+    assert response.status_code == 200, response.content
+    counted = [q["sql"] for q in queries.captured_queries if '"reviews_assignment"' in q["sql"]]
+    assert counted
+    for statement in counted:
+        assert statement.count('"standards_standard_ministries"') == 1, statement
+
+
+def test_a_viewer_who_also_reviews_counts_their_remit_and_no_more(
+    token_client, ministry_viewer, batches
+):
+    # METI's four standards; being a reviewer of MLIT's adds nothing to METI's figures
+    ministry_viewer.groups.add(Group.objects.get(name=Role.REVIEWER))
+    batches[1].assignments.update(reviewer=ministry_viewer)
+    report = token_client(ministry_viewer).get("/api/reports/progress/").json()
+    assert [r["ministry"] for r in report["ministry"]] == ["METI"]
+    assert row(report, "fiscal_year", 2026)["assigned"] == 4
+
+
+def test_who_sees_a_ministrys_whole_remit(coordinator, ministry_viewer, reviewer):
+    assert scope.sees_whole_remit(coordinator, "MLIT")
+    assert scope.sees_whole_remit(ministry_viewer, "METI")
+    assert not scope.sees_whole_remit(ministry_viewer, "MLIT")
+    assert not scope.sees_whole_remit(reviewer, "METI")  # only their own assignments' standards
