@@ -165,11 +165,15 @@ def _locked_assignment(assignment: Assignment) -> Assignment:
 @transaction.atomic
 def response_save_draft(*, assignment: Assignment, answers: dict, based_on: int, by) -> Response:
     """Save answers as a draft. Refused (StaleResponse) when someone saved since version `based_on`;
-    answers are checked for type and choice, not completeness."""
+    answers are checked for type and choice, not completeness. The draft is recorded as a
+    transition each time; the assignment itself is written only when its state changes (the first
+    draft, or the first after a return): a later draft changes nothing on it, and leaves the figures
+    counted from the assignments (reviews.common.figures) as they are."""
     assignment, response = _locked_response(assignment, based_on)
     _check_answers(assignment, answers, complete=False)
-    _transition(assignment, workflow.Action.SAVE_DRAFT, by=by)
-    assignment.save()
+    transition = _transition(assignment, workflow.Action.SAVE_DRAFT, by=by)
+    if transition.from_state != transition.to_state:
+        assignment.save()
     return _store_answers(assignment, response, answers, by=by)
 
 

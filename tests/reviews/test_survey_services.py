@@ -390,3 +390,34 @@ def test_a_date_answer_in_another_form_is_refused_naming_the_value(assignment, r
     [message] = caught.value.message_dict["last_checked_on"]
     assert f"「{typed}」" in message
     assert not Response.objects.filter(assignment=assignment).exists()
+
+
+def test_a_draft_writes_the_assignment_only_when_its_state_changes(batches, reviewer, coordinator):
+    assignment = batches[0].assignments.order_by("pk").first()
+
+    def draft(version, detail):
+        answers = {**COMPLETE, "procurers_detail": detail}
+        survey_services.response_save_draft(
+            assignment=assignment, answers=answers, based_on=version, by=reviewer
+        )
+
+    def written():
+        stored = Assignment.objects.get(pk=assignment.pk)
+        return stored.state, stored.updated_at, assignment.history.count()
+
+    draft(0, "first")  # assigned → in progress
+    after_first = written()
+    assert after_first[0] == State.IN_PROGRESS
+    draft(1, "second")
+    draft(2, "third")
+    assert written() == after_first  # nothing of the assignment changed: no write, no history row
+    drafts = Transition.objects.filter(assignment=assignment, action="save_draft")
+    assert drafts.count() == 3  # every draft is still on the record, by whom and when
+    assert Response.objects.get(assignment=assignment).answers["procurers_detail"] == "third"
+
+    survey_services.assignment_submit(assignment=assignment, by=reviewer)
+    survey_services.assignment_return(assignment=assignment, by=coordinator, comment="more")
+    returned = written()
+    draft(3, "again")  # returned → in progress: written, with a history row
+    state, _updated, history = written()
+    assert state == State.IN_PROGRESS and history == returned[2] + 1
