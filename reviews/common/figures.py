@@ -3,10 +3,11 @@ shared cache and dropped the moment a write they depend on commits: never stale,
 after a change.
 
 Each table in TABLES has a generation number in the cache, moved by every committed write to it; a
-figure is cached under the generations of the tables it is counted from (all of TABLES unless it
-names them, as the query-derived figures do), so a write anywhere in those — a transition, a batch, a
-plan run, a catalog import, the admin, a bulk UPDATE or raw SQL — retires it, and a write elsewhere
-(a reviewer's draft, for a list of standards) does not. The writes are seen where Django sends SQL
+figure is cached under the generations of the tables it is counted from — those its queries read
+while it was computed, or those it names — so a write anywhere in those (a transition, a batch, a
+plan run, a catalog import, the admin, a bulk UPDATE or raw SQL) retires it, and a write elsewhere
+does not: a reviewer's later draft (its answers and its transition) leaves the progress report and
+a list of standards as they are. The writes are seen where Django sends SQL
 (an execute wrapper on each database connection), so no service has to remember to call anything.
 Inside a transaction figures are computed, not cached: its own uncommitted writes must count for it
 and for no one else.
@@ -16,17 +17,19 @@ memory cache the figures are always computed. Should Redis drop a generation bum
 while the write commits), a figure outlives its data by at most FIGURE_SECONDS.
 """
 
+import contextlib
 import functools
 import hashlib
 import logging
 import re
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
@@ -79,33 +82,50 @@ def shared() -> bool:
     return settings.FIGURES_CACHE and not isinstance(caches["default"], LocMemCache)
 
 
-def cached(name: str, parts: tuple, compute, tables=TABLES):
-    """compute() through the cache, under the current generations of `tables` (what the figure is
-    counted from, all of TABLES unless given) and `parts` (everything else it depends on: the
-    user's scope, the day, the language, the query)."""
+def cached(name: str, parts: tuple, compute, tables=None):
+    """compute() through the cache, under `parts` (everything it depends on besides the tables: the
+    user's scope, the day, the language, the query) and the generations of the tables it is counted
+    from: `tables` if given, else those its queries read while it was computed (found in their SQL,
+    so a figure that comes to read another table is kept under that one too). A figure that reads
+    a table whose writes are not watched (not in TABLES) is computed every time."""
     if not shared() or any(c.in_atomic_block for c in connections.all(initialized_only=True)):
         return compute()
-    generations = _generations(tables)
-    if generations is None:  # the cache is away: count
+    key = f"reviews:figures:{name}:{hashlib.sha1(repr(parts).encode()).hexdigest()}"
+    kept = cache.get(key)
+    if kept is not None:
+        kept_tables, kept_generations, value = kept
+        if _generations(kept_tables) == kept_generations:
+            _reading.tell(kept_tables)
+            return value
+    # the generations before the figure is counted: a write committed meanwhile moves them, and
+    # the figure kept under these is not served again
+    before = _generations(tables or TABLES)
+    if before is None:  # the cache is away: count
         return compute()
-    digest = hashlib.sha1(repr((parts, generations)).encode()).hexdigest()
-    key = f"reviews:figures:{name}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, FIGURE_SECONDS)
-    return found
+    if tables is not None:
+        value = compute()
+        _reading.tell(tables)
+        read = frozenset(tables)
+    else:
+        with _reading.tables() as read:
+            value = compute()
+        if not _NAMES.issuperset(read):
+            return value
+    read = tuple(sorted(read))
+    cache.set(key, (read, {table: before[table] for table in read}, value), FIGURE_SECONDS)
+    return value
 
 
 def _generation_key(table: str) -> str:
     return f"{GENERATION_KEY}:{table}"
 
 
-def _generations(tables) -> tuple | None:
-    """The tables' generations (one round trip), each started where missing. A generation starts
-    at the clock in microseconds, never at a number an earlier generation of the table had (a
-    figure cached then must not come back)."""
-    keys = [_generation_key(table) for table in sorted(set(tables))]
+def _generations(tables) -> dict | None:
+    """The tables' generations (one round trip), each started where missing: table → generation.
+    A generation starts at the clock in microseconds, never at a number an earlier generation of
+    the table had (a figure cached then must not come back)."""
+    names = sorted(set(tables))
+    keys = [_generation_key(table) for table in names]
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
@@ -115,7 +135,43 @@ def _generations(tables) -> tuple | None:
         found.update(cache.get_many(missing))
         if any(key not in found for key in keys):
             return None
-    return tuple(found[key] for key in keys)
+    return {table: found[key] for table, key in zip(names, keys, strict=True)}
+
+
+class _Reading(threading.local):
+    """The tables read while figures are computed, for each figure being computed in this thread
+    (one inside another is read for both): from the SQL the database connection runs, and from
+    the figures inside it that were served from the cache."""
+
+    def __init__(self):
+        self.open: list[set] = []
+
+    @contextlib.contextmanager
+    def tables(self):
+        read: set[str] = set()
+        self.open.append(read)
+        try:
+            with connections[DEFAULT_DB_ALIAS].execute_wrapper(self._seen):
+                yield read
+        finally:
+            self.open.remove(read)
+
+    def tell(self, tables) -> None:
+        for read in self.open:
+            read.update(tables)
+
+    def _seen(self, execute, sql, params, many, context):
+        self.tell(name.lower() for name in _model_table_pattern().findall(str(sql)))
+        return execute(sql, params, many, context)
+
+
+_reading = _Reading()
+
+
+@functools.cache
+def _model_table_pattern() -> re.Pattern:
+    names = sorted(_model_tables(), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
 
 
 _QUOTED = re.compile(r'"(\w+)"')

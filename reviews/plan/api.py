@@ -191,9 +191,10 @@ class PlanEntryViewSet(viewsets.ReadOnlyModelViewSet):
                 return str(backlog.problem)
             return PlanSummarySerializer(_summary_body(programme, backlog)).data
 
-        # the backlog's arithmetic, kept until a write to the plan or the catalog commits
+        # the backlog's arithmetic, kept until a write to the plan or the catalog commits; under
+        # every watched table, the programme read above (its capacity and years) among them
         parts = (programme.pk, capacity, today, get_language())
-        found = figures.cached("plan-summary", parts, body)
+        found = figures.cached("plan-summary", parts, body, figures.TABLES)
         if isinstance(found, str):
             raise serializers.ValidationError({"capacity": [found]})
         return Response(found)

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from reviews.common import figures
-from reviews.models import Assignment, PlanEntry, Reminder
+from reviews.models import Assignment, Batch, PlanEntry, Reminder
 from reviews.reporting import selectors as reports
 from reviews.survey import services as survey_services
 from standards import selectors as catalog
@@ -259,3 +259,62 @@ def test_a_bump_moves_each_generation_once_and_starts_a_missing_one_at_the_clock
     assert started > before
     figures.generation_bump(["reviews_batch"])
     assert cache.get(key) == started + 1
+
+
+def test_a_later_draft_leaves_the_progress_report_cached_and_the_burn_down_follows(
+    token_client, coordinator, reviewer, batches
+):
+    """A figure is kept under the tables its queries read. A draft after the first changes no
+    assignment (only its answers and the transition recorded): the progress report, counted from
+    the assignments, stays cached; the burn-down, which reads the transitions, counts again."""
+    client = token_client(coordinator)
+    burndown = "/api/reports/burndown/?fiscal_year=2026"
+    mine = batches[0].assignments.order_by("pk").first()
+    survey_services.response_save_draft(assignment=mine, answers=COMPLETE, based_on=0, by=reviewer)
+    assert year(client, "in_progress") == 1
+    assert counted_any(client, burndown)
+    assert not counted_any(client, PROGRESS) and not counted_any(client, burndown)
+    survey_services.response_save_draft(assignment=mine, answers=COMPLETE, based_on=1, by=reviewer)
+    assert not counted_any(client, PROGRESS)
+    assert counted_any(client, burndown)
+    assert year(client, "in_progress") == 1
+    survey_services.assignment_submit(assignment=mine, by=reviewer)
+    assert (year(client, "in_progress"), year(client, "submitted")) == (0, 1)
+
+
+def test_a_change_of_remit_reaches_a_viewers_figures_at_once(
+    token_client, ministry_viewer, batches
+):
+    viewer = token_client(ministry_viewer)
+    assert year(viewer, "planned") == 4  # METI's four standards
+    assert year(viewer, "planned") == 4  # cached
+    mlit = batches[1].assignments.order_by("pk").first().standard
+    mlit.ministries.add("METI")  # METI becomes a competent minister of one of MLIT's standards
+    assert year(viewer, "planned") == 5
+    assert year(viewer, "assigned") == 5
+
+
+def test_a_figure_that_reads_an_unwatched_table_is_counted_every_time():
+    def reminders():
+        return list(Reminder.objects.values_list("pk", flat=True))
+
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert figures.cached("reminders", (), reminders) == []
+        assert any("reviews_reminder" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_figure_is_kept_under_the_tables_of_the_parts_it_took_from_the_cache(batches):
+    """A figure computed again may take a part of itself from the cache (figures.rows): that part's
+    tables are still among those it is kept under, though no query read them this time."""
+    batch = batches[0]
+
+    def figure():
+        names = figures.rows(Batch.objects.filter(pk=batch.pk).values_list("name", flat=True))
+        return names, Assignment.objects.filter(state="withdrawn").count()
+
+    assert figures.cached("nested", (), figure) == ([batch.name], 0)
+    Assignment.objects.filter(pk=batch.assignments.first().pk).update(state="withdrawn")
+    assert figures.cached("nested", (), figure) == ([batch.name], 1)  # its name from the cache
+    Batch.objects.filter(pk=batch.pk).update(name="renamed")
+    assert figures.cached("nested", (), figure) == (["renamed"], 1)
