@@ -16,7 +16,6 @@ from django.db.models import (
     Count,
     Exists,
     FilteredRelation,
-    Max,
     Min,
     OuterRef,
     Q,
@@ -192,7 +191,10 @@ def _burndown_counted(programme, fiscal_year, ministry, today, user) -> dict:
     )
     assignments = _in_remit(_assignments(programme).filter(fiscal_year=fiscal_year), ministry, user)
     start = april
-    due = max(assignments.aggregate(last=Max("due_on"))["last"] or march, start)
+    # the last due date changes with the batches, not with each answer: kept apart from the
+    # submissions and acceptances (the transitions), which every draft adds to
+    last = figures.rows(assignments.order_by("-due_on").values_list("due_on", flat=True)[:1])
+    due = max(last[0] if last else march, start)
     end = max(due, min(today, march))
     submitted, accepted = _first_events(assignments)
     points = [
