@@ -192,3 +192,30 @@ def test_the_tokens_page_needs_a_login(client):
     response = client.get("/accounts/tokens/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_token_its_user_and_their_roles_are_one_query(reviewer, django_assert_num_queries):
+    """Each token with the key is read with its user and one row per role of theirs."""
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role
+
+    reviewer.groups.add(Group.objects.get(name=Role.MINISTRY_VIEWER))
+    key = sign_in("rev", "pw-rev")["token"]
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
+    # the token with its user and roles; the plan's programme and its years (none: 404, not 403)
+    with django_assert_num_queries(3):
+        assert client.get("/api/plan/summary/").status_code == 404
+    # the roles read with the token are the user's: a reviewer alone may not read the plan
+    reviewer.groups.remove(Group.objects.get(name=Role.MINISTRY_VIEWER))
+    assert client.get("/api/plan/summary/").status_code == 403
+
+
+def test_a_user_without_a_role_signs_in_and_is_refused_what_roles_open(django_user_model):
+    django_user_model.objects.create_user(username="nobody", password="pw-nobody")
+    key = sign_in("nobody", "pw-nobody")["token"]
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(PROBE).status_code == 200  # the catalog: any signed-in user
+    assert client.get("/api/plan/summary/").status_code == 403
+    other = key[:-1] + ("1" if key.endswith("0") else "0")  # the same key, another digest
+    assert APIClient(HTTP_AUTHORIZATION=f"Token {other}").get(PROBE).status_code == 401

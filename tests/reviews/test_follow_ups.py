@@ -559,9 +559,9 @@ def test_api_list_scope_and_filters(
 
 def test_api_list_query_count(token_client, four, coordinator, django_assert_num_queries):
     api = token_client(coordinator)
-    # token with its user, role groups, count, one page of follow-ups joined to standard,
+    # token with its user and role groups, count, one page of follow-ups joined to standard,
     # ministry and creator
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert len(api.get("/api/follow-ups/").json()["results"]) == 4
 
 

@@ -41,13 +41,13 @@ def test_a_draft_save_is_its_writes_and_two_locked_reads(
     # The test runs inside a transaction, so the save's own is a savepoint (BEGIN and COMMIT in
     # production, as many queries). The first save also creates the response (get_or_create:
     # select, savepoint, insert and its history row, release).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         assert put(client, mine, 0).status_code == 200
-    # 1 token and user, 2 roles, 3 the assignment (visible to this user) with its questionnaire,
-    # 4 savepoint, 5 the assignment and its standard locked, with the alignment and reviewer,
-    # 6 the response locked, 7 the transition, 8 the response, 9 its history row, 10 the computed
-    # answers (one upsert), 11 release. The assignment stays in progress: it is not written.
-    with django_assert_num_queries(11):
+    # 1 token with its user and roles, 2 the assignment (visible to this user) with its
+    # questionnaire, 3 savepoint, 4 the assignment and its standard locked, with the alignment and
+    # reviewer, 5 the response locked, 6 the transition, 7 the response, 8 its history row, 9 the
+    # computed answers (one upsert), 10 release. The assignment stays in progress: not written.
+    with django_assert_num_queries(10):
         assert put(client, mine, 1).status_code == 200
 
 
@@ -56,19 +56,20 @@ def test_a_stale_save_is_refused_after_the_same_reads(
 ):
     client = token_client(reviewer)
     put(client, mine, 0)
-    # token, roles, assignment, savepoint, locked assignment, locked response: stale, so rolled
-    # back and released
-    with django_assert_num_queries(8):
+    # token with user and roles, assignment, savepoint, locked assignment, locked response: stale,
+    # so rolled back and released
+    with django_assert_num_queries(7):
         assert put(client, mine, 0, "late").status_code == 409
 
 
-def test_reading_the_response_is_one_query_after_the_token(
+def test_reading_the_response_is_one_query_after_the_token_and_its_user(
     token_client, reviewer, mine, django_assert_num_queries
 ):
     client = token_client(reviewer)
     put(client, mine, 0)
-    # token and user, roles, the assignment with its response, questionnaire, standard, alignment
-    with django_assert_num_queries(3):
+    # token with its user and roles, the assignment with its response, questionnaire, standard,
+    # alignment
+    with django_assert_num_queries(2):
         assert client.get(url(mine, "response/")).json()["version"] == 1
 
 
@@ -77,10 +78,10 @@ def test_a_submit_reads_the_assignment_twice_and_writes_its_transition(
 ):
     client = token_client(reviewer)
     put(client, mine, 0)
-    # 1 token, 2 roles, 3 the assignment with its questionnaire, 4 savepoint, 5 locked, 6 the
-    # response, 7 the transition, 8 the assignment, 9 its history row, 10 release; the answer is
-    # the locked read as committed
-    with django_assert_num_queries(10):
+    # 1 token with its user and roles, 2 the assignment with its questionnaire, 3 savepoint,
+    # 4 locked, 5 the response, 6 the transition, 7 the assignment, 8 its history row, 9 release;
+    # the answer is the locked read as committed
+    with django_assert_num_queries(9):
         submitted = client.post(url(mine, "submit/"))
     assert submitted.status_code == 200 and submitted.json()["state"] == "submitted"
     assert client.get(url(mine)).json() == submitted.json()
@@ -91,8 +92,8 @@ def test_the_list_reads_only_the_columns_it_shows(token_client, reviewer, mine):
     with CaptureQueriesContext(connection) as queries:
         listed = client.get("/api/assignments/?page_size=50")
     assert listed.status_code == 200 and listed.json()["count"] == 4
-    # token and user, roles, count, page
-    assert len(queries) == 4
+    # token with its user and roles, count, page
+    assert len(queries) == 3
     page = queries[-1]["sql"]
     # not the questionnaire's definition (decoded once a row), the alignment, the user's password
     for column in ('"definition"', "standards_standardalignment", '"password"', '"title_en"'):

@@ -235,11 +235,11 @@ def test_list_and_api_query_counts(
 ):
     _scanned("METI", "chotatsu_kokuji.txt", "honyaku_shiyosho.html", "kenchiku_hyojun_shiyosho.pdf")
     api = token_client(ministry_viewer)
-    # token with its user, role groups, count, one page of documents with their counts
-    with django_assert_num_queries(4):
+    # token with its user and role groups, count, one page of documents with their counts
+    with django_assert_num_queries(3):
         assert len(api.get("/api/specifications/").json()["results"]) == 3
     # the same, the page of citations to fix joined to document, ministry and standard
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         api.get("/api/specifications/fix-it/")
     client.force_login(ministry_viewer)
     client.get("/standards/specifications/")  # the first page of a session also records it
