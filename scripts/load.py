@@ -1,6 +1,6 @@
 """Load and outage runs against a real gunicorn on loopback, counted afterwards in the database.
 
-    python scripts/load.py [--clients 20] [--viewers 5] [--seconds 60] [--runs steady,pg-restart,redis-down] [--json]
+    python scripts/load.py [--clients 20] [--viewers 5] [--seconds 60] [--runs steady,pg-restart,redis-down] [--json] [--statements]
 
 Each run gives its own N reviewers a stack of assignments; N client threads save drafts through the
 API (GET the version, PUT with it, now and then the questionnaire page with a session cookie, their
@@ -52,6 +52,8 @@ ASSIGNMENTS_PER_CLIENT = 150  # more than a client gets through in 60 s on a sma
 IDLE_REVIEWERS = 5  # reviewers no client drives: their reminders cannot be cancelled by a submit
 REQUEST_TIMEOUT = 10.0
 GRACE_SECONDS = 60.0  # after the deadline, how long a client may keep retrying to finish cleanly
+# pg_stat_statements in the private server (--statements)
+STATEMENTS = {"shared_preload_libraries": "'pg_stat_statements'", "pg_stat_statements.track": "all"}
 # One catalog division per run, so each run batches only its own standards.
 DIVISIONS = {"steady": "K", "pg-restart": "L", "redis-down": "M", "redis-idle": "P"}
 
@@ -650,15 +652,26 @@ def summary(outcome: dict) -> dict:
 
 
 def run_steady(
-    *, port: int, clients: int, viewers: int, seconds: float, services: Services, gunicorn, **_
+    *,
+    port: int,
+    clients: int,
+    viewers: int,
+    seconds: float,
+    services: Services,
+    gunicorn,
+    statements: bool = False,
+    **_,
 ) -> dict:
     """The load of issue #18: reviewers saving and reading their lists, ministry viewers reading.
     Besides throughput, the CPU the servers spent per request (gunicorn's processes and the private
     PostgreSQL's, read from /proc): on a machine others share, that figure, unlike requests per
     second, does not depend on how much CPU they left, and 2 cores / (CPU per request) is what the
-    servers could answer on two cores of their own (the clients' CPU given apart)."""
+    servers could answer on two cores of their own (the clients' CPU given apart). With
+    `statements`, where PostgreSQL's time went during the run (pg_stat_statements)."""
     reviewers = make_reviewers("steady", clients, ASSIGNMENTS_PER_CLIENT)
     readers = make_viewers("steady", viewers)
+    if statements:
+        _statements_reset()
     roots = {"gunicorn": gunicorn.process.pid, "postgres": _postmaster(services.postgres)}
     before = {name: cpu_seconds(pid) for name, pid in roots.items()}
     clients_before = sum(os.times()[:2])
@@ -673,7 +686,35 @@ def run_steady(
             "clients": round((sum(os.times()[:2]) - clients_before) * 1000 / requests, 2),
         },
         "servers_rps_on_two_cores": round(2000 / server_ms, 1) if server_ms else None,
+        **({"statements": _statements_top()} if statements else {}),
     }
+
+
+def _statements_reset() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        cursor.execute("SELECT pg_stat_statements_reset()")
+
+
+def _statements_top(count: int = 12) -> dict:
+    """PostgreSQL's execution time in all, and the statements that took most of it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sum(total_exec_time), sum(calls) FROM pg_stat_statements")
+        total_ms, calls = cursor.fetchone()
+        cursor.execute(
+            "SELECT total_exec_time, calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 160)"
+            " FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT %s",
+            [count],
+        )
+        top = [
+            {"ms": round(ms), "calls": n, "ms_per_call": round(ms / n, 3), "query": query}
+            for ms, n, query in cursor.fetchall()
+        ]
+    return {"total_ms": round(total_ms or 0), "calls": int(calls or 0), "top": top}
 
 
 def _postmaster(postgres: PrivatePostgres) -> int:
@@ -860,6 +901,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--runs", default=",".join(RUNS))
     parser.add_argument("--json", action="store_true", help="print only the JSON line")
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="steady run: where PostgreSQL's time went (pg_stat_statements, top statements)",
+    )
     args = parser.parse_args()
     runs = [r.strip() for r in args.runs.split(",") if r.strip()]
     unknown = set(runs) - set(RUNS)
@@ -867,7 +913,7 @@ def main() -> None:
         parser.error(f"unknown runs: {', '.join(sorted(unknown))}; choose from {', '.join(RUNS)}")
     with (
         tempfile.TemporaryDirectory(prefix="jisreview-load-") as directory,
-        PrivatePostgres() as postgres,
+        PrivatePostgres(settings=STATEMENTS if args.statements else None) as postgres,
     ):
         tmp = Path(directory)
         results = {
@@ -894,6 +940,7 @@ def main() -> None:
                     services=services,
                     tmp=tmp,
                     gunicorn=gunicorn,
+                    statements=args.statements,
                 )
                 if not args.json:
                     print(f"{run}: {json.dumps(results[run], ensure_ascii=False)}", file=sys.stderr)
