@@ -52,8 +52,13 @@ ASSIGNMENTS_PER_CLIENT = 150  # more than a client gets through in 60 s on a sma
 IDLE_REVIEWERS = 5  # reviewers no client drives: their reminders cannot be cancelled by a submit
 REQUEST_TIMEOUT = 10.0
 GRACE_SECONDS = 60.0  # after the deadline, how long a client may keep retrying to finish cleanly
-# pg_stat_statements in the private server (--statements)
-STATEMENTS = {"shared_preload_libraries": "'pg_stat_statements'", "pg_stat_statements.track": "all"}
+# pg_stat_statements in the private server (--statements): the application's statements, not
+# BEGIN, COMMIT or the ANALYZE before the run
+STATEMENTS = {
+    "shared_preload_libraries": "'pg_stat_statements'",
+    "pg_stat_statements.track": "all",
+    "pg_stat_statements.track_utility": "off",
+}
 # One catalog division per run, so each run batches only its own standards.
 DIVISIONS = {"steady": "K", "pg-restart": "L", "redis-down": "M", "redis-idle": "P"}
 
