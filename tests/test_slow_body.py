@@ -17,6 +17,9 @@ from urllib.parse import quote
 
 import pytest
 
+# gunicorn, another process, serves the test database: PostgreSQL's (a SQLite test database lives in
+# this process's memory)
+pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[1]
 BODY_SECONDS = 2
 

@@ -176,9 +176,17 @@ def _batch_withdraw(request, batch: Batch):
     return redirect("reviews:batches")
 
 
+LARGEST_ID = 2**63 - 1
+
+
 def _bulk_accept(request, batch: Batch) -> None:
     """Accept the ticked responses still submitted; say which had changed since the list was shown."""
-    ids = [int(i) for i in request.POST.getlist("assignment") if i.isascii() and i.isdigit()]
+    # an id past the largest a row can have names no assignment (and SQLite refuses to compare it)
+    ids = [
+        int(i)
+        for i in request.POST.getlist("assignment")
+        if i.isascii() and i.isdigit() and int(i) <= LARGEST_ID
+    ]
     if not ids:
         messages.error(request, _("Nothing was accepted: tick the responses to accept first."))
         return

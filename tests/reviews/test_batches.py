@@ -371,6 +371,7 @@ def test_the_batch_page_offers_select_all_and_says_overdue_in_words(
     assert 'data-select-all="assignment"' in page and "js/select-all.js" in page
     assert '<span class="badge hot">overdue</span>' not in page
     with time_machine.travel(dt.datetime(2027, 1, 5, 10, 0, tzinfo=JST), tick=False):
+        client.force_login(coordinator)  # signed in on that day: the session of today has ended
         late = text(client.get(f"/reviews/batches/{batch.pk}/"))
         listed = text(client.get("/reviews/batches/"))
     assert '<td class="num hot">5 overdue</td>' in listed

@@ -198,8 +198,8 @@ def test_asking_to_lock_a_locked_year_or_unlock_an_open_one_says_so(
 
 
 def test_a_year_under_way_cannot_be_unlocked(client, english, coordinator, programme, time_machine):
-    client.force_login(coordinator)
     time_machine.move_to(dt.datetime(2026, 11, 30, 9, 0, tzinfo=JST), tick=False)
+    client.force_login(coordinator)  # signed in on that day (a session from another day may end)
     response = client.post("/reviews/plan/unlock/2026/", {"confirm": "yes"}, follow=True)
     assert "under way: it stays locked" in response.content.decode()
     assert not PlanYear.history.filter(fiscal_year=2026, history_type="~").exists()

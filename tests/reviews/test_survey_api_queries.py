@@ -147,6 +147,7 @@ def test_the_saved_response_answered_is_the_one_read_afterwards(
     assert ("ISO 13482:2025" in str(saved.json()["computed"])) is aligned
 
 
+@pytest.mark.postgres  # SQLite has no FOR UPDATE
 def test_a_save_locks_the_assignment_and_its_standard_not_the_shared_questionnaire(
     token_client, reviewer, mine
 ):
