@@ -161,20 +161,17 @@ class _Reading(threading.local):
             read.update(tables)
 
     def _seen(self, execute, sql, params, many, context):
-        self.tell(name.lower() for name in _model_table_pattern().findall(str(sql)))
+        self.tell(_tables_named(str(sql)))
         return execute(sql, params, many, context)
 
 
 _reading = _Reading()
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@functools.cache
-def _model_table_pattern() -> re.Pattern:
-    names = sorted(_model_tables(), key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
-
-
-_QUOTED = re.compile(r'"(\w+)"')
+def _tables_named(sql: str) -> frozenset:
+    """The model tables a statement names, quoted or not (a read: every table it mentions)."""
+    return _model_tables().intersection(word.lower() for word in _WORD.findall(sql))
 
 
 def counted(queryset) -> int:
@@ -199,7 +196,7 @@ def _read_through(name: str, queryset, compute):
         sql, params = queryset.query.chain().get_compiler(queryset.db).as_sql()
     except EmptyResultSet:
         return compute()
-    named = frozenset(table for table in _QUOTED.findall(sql) if table in _model_tables())
+    named = _tables_named(sql)
     if not _NAMES.issuperset(named):
         return compute()
     return cached(name, (sql, params), compute, named)
